@@ -1,0 +1,38 @@
+# fleet — the two set-up commands are `make demo` and `make test`; both install what is missing first.
+SWIFT ?= swift
+# The demo and the benchmarks use an optimised binary; the tests use the debug build `swift test` makes.
+RELEASE_FLAGS := -c release --static-swift-stdlib
+FLEET_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)/fleet
+
+.PHONY: all deps build release demo test bench bench-smoke format clean help
+
+all: build
+
+help:
+	@echo "make demo         install missing packages, build, run fleet on the example fleet"
+	@echo "make test         install missing packages, build, run the whole test suite"
+	@echo "make bench        run the benchmark suite against reference tools (slow)"
+	@echo "make bench-smoke  the benchmark suite at a tiny size (part of make test)"
+
+deps:
+	@scripts/install-deps.sh
+	@command -v $(SWIFT) >/dev/null 2>&1 || { echo "swift not found: install Swift 6.1 or later (https://swift.org/install)" >&2; exit 1; }
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build $(RELEASE_FLAGS) --product fleet
+
+demo: release
+	@scripts/demo.sh "$(FLEET_RELEASE)"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

@@ -1,0 +1,1 @@
+// FleetGitOps: see the module table in docs/architecture.md. Placeholder until the module lands.

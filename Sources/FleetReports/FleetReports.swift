@@ -1,0 +1,1 @@
+// FleetReports: see the module table in docs/architecture.md. Placeholder until the module lands.

@@ -1,0 +1,8 @@
+import FleetCommands
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await FleetCommand.main()
+    }
+}

@@ -1,0 +1,5 @@
+import FleetCache
+import Testing
+
+// Placeholder until FleetCache lands.
+@Suite struct FleetCacheTestsPlaceholder {}

@@ -1,0 +1,5 @@
+import FleetExecution
+import Testing
+
+// Placeholder until FleetExecution lands.
+@Suite struct FleetExecutionTestsPlaceholder {}

@@ -1,0 +1,5 @@
+import FleetGitOps
+import Testing
+
+// Placeholder until FleetGitOps lands.
+@Suite struct FleetGitOpsTestsPlaceholder {}

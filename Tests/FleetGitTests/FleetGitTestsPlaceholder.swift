@@ -1,0 +1,5 @@
+import FleetGit
+import Testing
+
+// Placeholder until FleetGit lands.
+@Suite struct FleetGitTestsPlaceholder {}

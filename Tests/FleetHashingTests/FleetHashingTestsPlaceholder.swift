@@ -1,0 +1,5 @@
+import FleetHashing
+import Testing
+
+// Placeholder until FleetHashing lands.
+@Suite struct FleetHashingTestsPlaceholder {}

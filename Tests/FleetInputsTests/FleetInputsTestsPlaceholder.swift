@@ -1,0 +1,5 @@
+import FleetInputs
+import Testing
+
+// Placeholder until FleetInputs lands.
+@Suite struct FleetInputsTestsPlaceholder {}

@@ -1,0 +1,5 @@
+import FleetTestSupport
+import Testing
+
+// Placeholder until FleetIntegration lands.
+@Suite struct FleetIntegrationTestsPlaceholder {}

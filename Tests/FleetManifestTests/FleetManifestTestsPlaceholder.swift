@@ -1,0 +1,5 @@
+import FleetManifest
+import Testing
+
+// Placeholder until FleetManifest lands.
+@Suite struct FleetManifestTestsPlaceholder {}

@@ -1,0 +1,5 @@
+import FleetYAML
+import Testing
+
+// Placeholder until FleetYAML lands.
+@Suite struct FleetYAMLTestsPlaceholder {}
