@@ -28,7 +28,7 @@ command_for() {
     case "$1 $2" in
         "build libs/contracts") echo "python3 build_contracts.py" ;;
         "build services/queue-worker" | "build services/config-service") echo "./build.sh" ;;
-        "test services/queue-worker" | "test services/config-service") echo "./test.sh" ;;
+        "test services/queue-worker" | "test services/config-service") echo "./tests/test.sh" ;;
         "scan services/api-gateway") echo "sh ../../tools/scan.sh . ../../config/gateway" ;;
         "smoke services/api-gateway") echo "python3 tests/smoke.py" ;;
         "build "*) echo "python3 ../../tools/pybuild.py" ;;

@@ -3,6 +3,7 @@
 # then assembles dist/: bin/config-service with its version stamped in, config/<env>.env without comments and
 # sorted (so a comment-only change still builds the same bytes), and manifest.json.
 set -eu
+cd "$(dirname "$0")"
 version=$(cat VERSION)
 sh bin/config-service check config/*.env
 

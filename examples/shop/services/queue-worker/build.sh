@@ -3,6 +3,7 @@
 # dist/queue-worker against the event table that the contracts build generates, then writes dist/manifest.json.
 # CC and CFLAGS are inputs of this target (env in fleet.yaml), so changing the compiler rebuilds it.
 set -eu
+cd "$(dirname "$0")"
 contracts=../../libs/contracts/dist
 if [ ! -f "$contracts/include/shop_contracts.h" ]; then
     echo "build.sh: $contracts/include/shop_contracts.h not found: build contracts first (build needs ^build)" >&2
