@@ -220,7 +220,8 @@ def main() -> int:
     except BuildError as error:
         print(f"pybuild: error: {error}", file=sys.stderr)
         return 1
-    print(f"pybuild: {manifest['name']} {manifest['version']} -> dist/{manifest['artefact']} ({manifest['digest'][:19]})")
+    print(f"pybuild: {manifest['name']} {manifest['version']} -> dist/{manifest['artefact']} "
+          f"({manifest['digest'][:19]})")
     return 0
 
 

@@ -24,12 +24,21 @@ NAME = re.compile(r"^(?P<type>[a-z]+(?:[.-][a-z]+)*)\.v(?P<version>[1-9][0-9]*)$
 
 
 def load_schemas(root: Path) -> tuple[dict, list[str]]:
+    """Checks every schemas/<kind>/<name>.json under `root`; see check_schemas."""
+    files = [(path.relative_to(root.parent).as_posix(), path.read_text(encoding="utf-8", errors="replace"))
+             for path in sorted(root.glob("*/*.json"))]
+    return check_schemas(files)
+
+
+def check_schemas(files: list[tuple[str, str]]) -> tuple[dict, list[str]]:
+    """(contracts by name, problems) for schema files given as (path, text), paths like schemas/events/x.v1.json.
+    Pure, so tests need no files."""
     contracts, problems = {}, []
-    for path in sorted(root.glob("*/*.json")):
-        shown = path.relative_to(root.parent).as_posix()
-        kind, name = path.parent.name, path.name.removesuffix(".json")
+    for shown, text in files:
+        kind, filename = shown.split("/")[-2:]
+        name = filename.removesuffix(".json")
         try:
-            schema = json.loads(path.read_text(encoding="utf-8"))
+            schema = json.loads(text)
         except json.JSONDecodeError as error:
             problems.append(f"{shown}:{error.lineno}:{error.colno}: error: {error.msg}")
             continue
@@ -43,8 +52,8 @@ def load_schemas(root: Path) -> tuple[dict, list[str]]:
         problems += [f"{here} {problem}" for problem in check_schema(schema)]
         if not isinstance(schema, dict):
             continue
-        if schema.get("$id") != f"{ID_PREFIX}{kind}/{path.name}":
-            problems.append(f"{here} $id must be {ID_PREFIX}{kind}/{path.name}")
+        if schema.get("$id") != f"{ID_PREFIX}{kind}/{filename}":
+            problems.append(f"{here} $id must be {ID_PREFIX}{kind}/{filename}")
         if not schema.get("title"):
             problems.append(f"{here} a contract needs a title")
         if kind == "events" and not re.match(r"^[a-z][a-z0-9-]*$", str(schema.get("x-queue", ""))):
@@ -57,7 +66,7 @@ def load_schemas(root: Path) -> tuple[dict, list[str]]:
             problems += [f"{here} examples[{index}]: {problem}" for problem in errors_for(schema, example)]
         contracts[name] = {"kind": "event" if kind == "events" else "api", "schema": schema}
     if not contracts and not problems:
-        problems.append(f"{root.name}: error: no schemas found")
+        problems.append("schemas: error: no schemas found")
     return contracts, problems
 
 

@@ -23,7 +23,8 @@ class PybuildTests(unittest.TestCase):
                     {"words/__init__.py": "from base import GREETING\n\ndef shout():\n    return GREETING.upper()\n"})
         self.target("services/hello", 'name = "hello"\nversion = "0.3.0"\ndependencies = ["words"]\n\n'
                     '[project.scripts]\nhello = "hello.main:run"\n',
-                    {"hello/__init__.py": "", "hello/main.py": "from words import shout\n\ndef run():\n    print(shout())\n"})
+                    {"hello/__init__.py": "",
+                     "hello/main.py": "from words import shout\n\ndef run():\n    print(shout())\n"})
 
     def target(self, path, project, files):
         directory = self.root / path

@@ -49,7 +49,8 @@ class GatewayTests(unittest.TestCase):
         self.assertEqual(app.dispatch("GET", "/v1/nowhere", headers=TOKEN).status, 404)
         bad = dict(ORDER, lines=[{"sku": "MUG-BLUE-350", "quantity": 0}])
         response = app.dispatch("POST", "/v1/orders", json.dumps(bad).encode(), TOKEN)
-        self.assertEqual((response.status, response.body["details"]), (400, ["$.lines[0].quantity: below the minimum 1"]))
+        self.assertEqual((response.status, response.body["details"]),
+                         (400, ["$.lines[0].quantity: below the minimum 1"]))
         self.assertEqual(app.dispatch("POST", "/v1/auth/login", b'{"user": "ada"}').status, 503)  # auth: false
 
     def test_maintenance_mode_closes_every_route_but_health(self):

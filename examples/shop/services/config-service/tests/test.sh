@@ -1,6 +1,6 @@
 #!/bin/sh
-# The test action of config-service (run from the target directory): runs the built dist/bin/config-service (with the built config) and
-# checks every command, including that `check` reports each fault of the broken fixtures in tests/fixtures.
+# The test action of config-service: runs the built dist/bin/config-service (with the built config) and checks
+# every command, including that `check` reports each fault of the broken fixtures in tests/fixtures.
 set -eu
 cd "$(dirname "$0")/.."
 service=dist/bin/config-service

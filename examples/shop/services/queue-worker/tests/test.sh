@@ -1,6 +1,6 @@
 #!/bin/sh
-# The test action of queue-worker (run from the target directory): builds and runs the unit tests (build/test_worker, a declared output of
-# this action), then runs the built dist/queue-worker on tests/jobs.txt and compares with the expected output.
+# The test action of queue-worker: builds and runs the unit tests (build/test_worker, a declared output of this
+# action), then runs the built dist/queue-worker on tests/jobs.txt and compares with the expected output.
 set -eu
 cd "$(dirname "$0")/.."
 contracts=../../libs/contracts/dist

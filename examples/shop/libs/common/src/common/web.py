@@ -94,7 +94,8 @@ class JsonApp:
             if handler is None:
                 allowed = sorted(m for m in {"GET", "POST", "PUT", "DELETE"} if self._find(m, request.path))
                 if allowed:
-                    raise HttpError(405, "method_not_allowed", f"{request.method} not allowed; use {', '.join(allowed)}")
+                    message = f"{request.method} not allowed; use {', '.join(allowed)}"
+                    raise HttpError(405, "method_not_allowed", message)
                 raise HttpError(404, "not_found", f"no route for {request.path}")
             return handler(request)
         except HttpError as error:
