@@ -103,7 +103,11 @@ class Scanner:
 
     def source(self, path: Path, shown: str) -> None:
         self.files += 1
-        text = decode(path.read_bytes())
+        try:
+            text = decode(path.read_bytes())
+        except OSError as error:
+            self.findings.append(Finding(shown, 1, 1, "unreadable", error.strerror or str(error)))
+            return
         if text is None:
             return
         self.secrets(shown, text)

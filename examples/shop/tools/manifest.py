@@ -41,11 +41,15 @@ def lib_dir(name: str) -> Path:
 def read_manifest(dist: Path) -> dict:
     path = dist / "manifest.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BuildError(f"{display(path)}: not found; build that target first (the build action needs ^build)")
     except (OSError, ValueError) as error:
         raise BuildError(f"{display(path)}: unreadable: {error}")
+    required = ("name", "version", "artefact", "digest")
+    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(key), str) for key in required):
+        raise BuildError(f"{display(path)}: not a build manifest (rebuild that target)")
+    return manifest
 
 
 def dependency_closure(names: list[str]) -> list[tuple[str, Path, dict]]:

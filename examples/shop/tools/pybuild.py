@@ -17,6 +17,7 @@ Then dist/manifest.json (see manifest.py). Same inputs, same bytes: sorted entri
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import io
 import json
@@ -38,6 +39,9 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip can hold; no build t
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ENTRY_POINT = re.compile(r"^([A-Za-z_][A-Za-z0-9_.]*):([A-Za-z_][A-Za-z0-9_]*)$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Never packaged: what examples/shop/.gitignore ignores in sources (ignored files are never inputs, so a build
+# that shipped them would depend on something fleet does not hash).
+IGNORED = ("__pycache__", "*.pyc", "*.swp", "*~", ".DS_Store")
 
 
 @dataclass
@@ -86,10 +90,18 @@ def load_project(target: Path) -> Project:
     entry_point = next(iter(scripts.values()), None)
     if entry_point is not None and not (isinstance(entry_point, str) and ENTRY_POINT.match(entry_point)):
         fail(f"entry point must look like package.module:function, got {entry_point!r}")
-    build = data.get("tool", {}).get("shop", {}).get("build", {})
+    build = data.get("tool", {})
+    for key in ("shop", "build"):
+        build = build.get(key, {}) if isinstance(build, dict) else None
+    if not isinstance(build, dict):
+        fail("tool.shop.build must be a table")
     include, bake_env = build.get("include", {}), build.get("bake-env", [])
     if not isinstance(include, dict) or not all(isinstance(v, str) for v in include.values()):
         fail("tool.shop.build.include must map archive paths to files")
+    for archive_path in include:
+        parts = archive_path.split("/")
+        if archive_path.startswith("/") or ".." in parts or "" in parts:
+            fail(f"tool.shop.build.include: {archive_path!r} must be a relative path inside the archive")
     if not isinstance(bake_env, list) or not all(isinstance(v, str) and ENV_NAME.match(v) for v in bake_env):
         fail("tool.shop.build.bake-env must be a list of environment variable names")
     return Project(name, version, str(project.get("description", "")), sorted(dependencies), entry_point,
@@ -103,8 +115,9 @@ def package_files(target: Path, project: Project) -> dict[str, bytes]:
         raise BuildError(f"{display(package_dir)}: not found (the package of {project.name})")
     files = {}
     for path in sorted(package_dir.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            files[path.relative_to(target / "src").as_posix()] = path.read_bytes()
+        relative = path.relative_to(target / "src")
+        if path.is_file() and not any(fnmatch.fnmatch(part, pattern) for part in relative.parts for pattern in IGNORED):
+            files[relative.as_posix()] = path.read_bytes()
     if f"{project.package}/__init__.py" not in files:
         raise BuildError(f"{display(package_dir)}: has no __init__.py")
     return files

@@ -23,12 +23,12 @@ def main() -> int:
     target = Path.cwd()
     try:
         manifest = read_manifest(target / "dist")
-        if manifest["kind"] not in ("python-lib", "python-app"):
-            raise BuildError(f"dist/manifest.json: a {manifest['kind']} build, not a Python one")
+        if manifest.get("kind") not in ("python-lib", "python-app") or not isinstance(manifest.get("artefact"), str):
+            raise BuildError(f"dist/manifest.json: not the manifest of a Python build (kind {manifest.get('kind')!r})")
         artefact = (target / "dist" / manifest["artefact"]).resolve()
         path = [str(artefact)]
         if manifest["kind"] == "python-lib":
-            libs = dependency_closure([dep["name"] for dep in manifest["deps"]])
+            libs = dependency_closure([dep["name"] for dep in manifest.get("deps", [])])
             path += [str((dist / m["artefact"]).resolve()) for _, dist, m in libs]
         if not (target / "tests").is_dir():
             raise BuildError(f"{display(target / 'tests')}: not found; every target has tests")

@@ -84,11 +84,24 @@ class PybuildTests(unittest.TestCase):
         self.assertIn("libs/words/dist/manifest.json: not found; build that target first", result.stderr)
         self.assertFalse((self.root / "services/hello/dist").exists())
 
+    def test_ignored_files_are_never_packaged(self):
+        for litter in ("base/.DS_Store", "base/__init__.py~", "base/__pycache__/x.cpython-311.pyc", "base/.x.swp"):
+            (self.root / "libs/base/src" / litter).parent.mkdir(parents=True, exist_ok=True)
+            (self.root / "libs/base/src" / litter).write_text("litter")
+        self.assertEqual(self.build("libs/base").returncode, 0)
+        with zipfile.ZipFile(self.root / "libs/base/dist/base-1.0.0-py3-none-any.whl") as archive:
+            self.assertEqual([n for n in archive.namelist() if not n.startswith("base-1.0.0.dist-info/")],
+                             ["base/__init__.py"])
+
     def test_a_bad_pyproject_is_a_clear_error(self):
         (self.root / "libs/base/pyproject.toml").write_text('[project]\nname = "Base"\nversion = "1"\n')
         result = self.build("libs/base")
         self.assertEqual(result.returncode, 1)
         self.assertIn("pyproject.toml: project.name must match", result.stderr)
+        (self.root / "libs/base/pyproject.toml").write_text(
+            '[project]\nname = "base"\nversion = "1.0.0"\n[tool.shop.build]\ninclude = {"../x" = "//y"}\n')
+        result = self.build("libs/base")
+        self.assertIn("'../x' must be a relative path inside the archive", result.stderr)
 
 
 if __name__ == "__main__":
