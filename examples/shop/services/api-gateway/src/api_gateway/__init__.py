@@ -1,0 +1,1 @@
+"""api-gateway: the public HTTP entry point of the shop."""

@@ -1,0 +1,1 @@
+"""auth-service: issues and verifies signed access tokens (HS256 JWTs)."""

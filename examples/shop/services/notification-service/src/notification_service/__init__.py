@@ -1,0 +1,1 @@
+"""notification-service: turns notification.requested events into messages."""

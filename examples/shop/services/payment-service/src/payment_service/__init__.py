@@ -1,0 +1,1 @@
+"""payment-service: authorises payments for orders."""
