@@ -125,7 +125,7 @@ extension ManifestError: DiagnosticConvertible, CustomStringConvertible {
                           hint: "the \(what) section is reserved for a later version of fleet; remove it for now")
         case .unsupportedVersion(let found, let at):
             return .error("unsupported manifest version \(found)", at: at,
-                          hint: "this fleet \(FleetVersion.current) reads 'version: 1'")
+                          hint: "fleet \(FleetVersion.current) supports manifest version 1")
         case .emptyValue(let key, let hint, let at):
             return .error("'\(key)' must not be empty", at: at, hint: hint)
         case .invalidTargetName(let name, let suggestion, let at):
