@@ -49,7 +49,8 @@ public struct YAMLError: Error, Hashable, Sendable, DiagnosticConvertible, Custo
 
     public var diagnostics: [Diagnostic] {
         var notes: [Diagnostic.Note] = []
-        if let context {
+        // libyaml's context ("while parsing a block mapping") helps when it points elsewhere than the problem.
+        if let context, contextMark != mark {
             notes.append(Diagnostic.Note(context, at: contextMark.map { $0.location(in: file) }))
         }
         return [Diagnostic(.error, message, at: location, hint: hint, notes: notes)]
