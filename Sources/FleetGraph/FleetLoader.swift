@@ -25,7 +25,9 @@ public enum FleetLoader {
 
     private static func finish(_ check: ManifestCheck) throws(DiagnosticsError) -> LoadedFleet {
         var diagnostics = check.problems.flatMap(\.diagnostics)
-        guard let manifest = check.manifest else { throw DiagnosticsError(ManifestLoader.sortedDiagnostics(diagnostics)) }
+        guard let manifest = check.manifest else {
+            throw DiagnosticsError(ManifestLoader.sortedDiagnostics(diagnostics))
+        }
         let graph = TargetGraph(uncheckedManifest: manifest)
         diagnostics += graph.cycleErrors().flatMap(\.diagnostics)
         guard diagnostics.isEmpty else { throw DiagnosticsError(ManifestLoader.sortedDiagnostics(diagnostics)) }

@@ -62,8 +62,8 @@ extension ManifestBuilder {
                 if name.isEmpty || name.hasPrefix("^") {
                     problems.append(.invalidNeed(entry.value, at: entry.location))
                 } else if !allActions.contains(name) {
-                    problems.append(.unknownDependencyAction(name, suggestion: Suggestions.closest(to: name, in: allActions),
-                                                             at: entry.location))
+                    problems.append(.unknownDependencyAction(
+                        name, suggestion: Suggestions.closest(to: name, in: allActions), at: entry.location))
                 } else {
                     needs.append(.dependencies(name, at: entry.location))
                 }

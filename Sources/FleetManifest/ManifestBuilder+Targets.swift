@@ -135,8 +135,8 @@ extension ManifestBuilder {
     private func image(of target: RawTarget) -> Target.Image? {
         guard target.kind == .service else { return nil }
         let image = target.image
+        let fleetRegistry = raw.registry.flatMap { $0.value.isEmpty ? nil : $0.value }
         return Target.Image(name: image?.name?.value ?? target.name.value,
-                            registry: image?.registry?.value ?? raw.registry.flatMap { $0.value.isEmpty ? nil : $0.value },
-                            repository: image?.repository?.value)
+                            registry: image?.registry?.value ?? fleetRegistry, repository: image?.repository?.value)
     }
 }

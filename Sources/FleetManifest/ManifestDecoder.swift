@@ -117,7 +117,8 @@ struct ManifestDecoder {
         guard node.isMapping else {
             problems.append(.wrongType(key: section, expected: "a mapping of target names to targets",
                                        found: node.kindDescription,
-                                       hint: node.isSequence ? "write '\(section):' entries as 'name: {path: …}'" : nil,
+                                       hint: node.isSequence
+                                           ? "write '\(section):' entries as 'name: {path: …}'" : nil,
                                        at: location(node)))
             return []
         }

@@ -94,8 +94,8 @@ extension ManifestError: DiagnosticConvertible, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return .error("cannot read '\(path)': \(reason)")
         case .tooLarge(let path, let size, let limit):
-            return .error("'\(path)' is \(Quantity.formatBytes(UInt64(size))); a manifest may be at most "
-                              + Quantity.formatBytes(UInt64(limit)),
+            return .error("'\(path)' is too large (\(size) bytes); a manifest may be at most "
+                              + "\(limit / (1024 * 1024)) MiB",
                           at: SourceLocation(file: path, line: 1, column: 1),
                           hint: "is this the right file?")
         case .yaml(let error):

@@ -166,7 +166,8 @@ struct YAMLResolver {
                 for item in items {
                     guard item.isMapping else {
                         throw YAMLError(.invalidMerge,
-                                        "a merge key '<<' takes mappings, but this list item is \(item.kindDescription)",
+                                        "a merge key '<<' takes mappings, but this list item is "
+                                            + item.kindDescription,
                                         file: file, at: item.start)
                     }
                 }

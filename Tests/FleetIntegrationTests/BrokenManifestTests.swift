@@ -27,8 +27,10 @@ import Testing
             ("garbage bytes", garbage(count: 4096, seed: 42), "fleet.yaml:"),
             ("deep nesting", Array(("version: 1\nx: " + String(repeating: "[", count: 50_000)).utf8),
              "fleet.yaml:2:515: error: collections nest deeper than 512 levels"),
-            ("a list", Array("- a\n- b\n".utf8), "fleet.yaml:1:1: error: the top level of the manifest must be a mapping"),
-            ("two documents", Array("version: 1\n---\nversion: 1\n".utf8), "fleet.yaml:2:1: error: the manifest must be"),
+            ("a list", Array("- a\n- b\n".utf8),
+             "fleet.yaml:1:1: error: the top level of the manifest must be a mapping"),
+            ("two documents", Array("version: 1\n---\nversion: 1\n".utf8),
+             "fleet.yaml:2:1: error: the manifest must be"),
         ]
         var bomb = "version: 1\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 {

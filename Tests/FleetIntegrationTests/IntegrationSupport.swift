@@ -23,7 +23,10 @@ let shopManifest = """
       contracts: {path: libs/contracts, deps: [common]}
       auth: {path: libs/auth, deps: [common]}
     services:
-      api-gateway: {path: services/api-gateway, deps: [contracts, auth], actions: {e2e: {run: ./e2e.sh, needs: [build]}}}
+      api-gateway:
+        path: services/api-gateway
+        deps: [contracts, auth]
+        actions: {e2e: {run: ./e2e.sh, needs: [build]}}
       orders: {path: services/orders, deps: [contracts]}
       web.app: {path: services/web.app, deps: [api-gateway], actions: {test: null}}
 

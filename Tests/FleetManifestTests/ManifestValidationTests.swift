@@ -130,14 +130,17 @@ import Testing
         #expect(try errors("version: \"1\"\n") == [
             "fleet.yaml:1:10: error: 'version': expected the integer 1, found a string",
         ])
-        #expect(try errors("name: x\n") == ["fleet.yaml:1:1: error: the manifest is missing the required key 'version'"])
+        #expect(try errors("name: x\n") == [
+            "fleet.yaml:1:1: error: the manifest is missing the required key 'version'",
+        ])
     }
 
     @Test func badTargetNames() throws {
         let full = try fullDiagnostics("version: 1\nlibs:\n  Common: {path: a}\n  -x: {path: a}\n  "
                                        + String(repeating: "a", count: 64) + ": {path: a}\n", directories: ["a"])
         #expect(full.count == 3)
-        #expect(full[0].hasPrefix("fleet.yaml:3:3: error: invalid target name 'Common'\n  hint: did you mean 'common'?"))
+        #expect(full[0].hasPrefix(
+            "fleet.yaml:3:3: error: invalid target name 'Common'\n  hint: did you mean 'common'?"))
         #expect(full[1].hasPrefix("fleet.yaml:4:3: error: invalid target name '-x'"))
         #expect(full[2].hasPrefix("fleet.yaml:5:3: error: invalid target name 'aaaa"))
         #expect(full[2].contains("at most 63 characters"))

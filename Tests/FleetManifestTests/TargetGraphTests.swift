@@ -85,7 +85,8 @@ import Testing
         let graph = try graph()
         #expect(graph.unknownTargetError(for: "api") == nil)
         let error = try #require(graph.unknownTargetError(for: "contract"))
-        #expect(error.diagnostics.first?.description == "error: unknown target 'contract'\n  hint: did you mean 'contracts'?")
+        #expect(error.diagnostics.first?.description
+                == "error: unknown target 'contract'\n  hint: did you mean 'contracts'?")
     }
 
     @Test func cyclesAreReportedWithTheirPathAndEveryEdge() throws {

@@ -1,6 +1,7 @@
 import FleetBasics
 import FleetManifest
 import FleetTestSupport
+import Foundation
 import Testing
 
 @Suite struct WorkspaceTests {
@@ -14,7 +15,8 @@ import Testing
             #expect(workspace.displayPath == "../../../fleet.yaml")
             #expect(workspace.rootDirectory == workspace.manifestDirectory)
             // No .git anywhere up to / (in a temp dir): the repository root is the manifest's directory.
-            #expect(workspace.repositoryRoot == dir.appending("repo") || FileSystem.exists(workspace.repositoryRoot + "/.git"))
+            #expect(workspace.repositoryRoot == dir.appending("repo")
+                    || FileSystem.exists(workspace.repositoryRoot + "/.git"))
         }
     }
 
@@ -64,7 +66,8 @@ import Testing
             #expect(manifest.workspace.rootDirectory == dir.appending("repo/examples/shop"))
             #expect(manifest.workspace.rootPathInRepository == "examples/shop")
             #expect(manifest.workspace.repositoryPath(forRootRelative: "libs/a") == "examples/shop/libs/a")
-            #expect(manifest.workspace.rootRelativePath(forRepositoryPath: "examples/shop/libs/a/x.py") == "libs/a/x.py")
+            #expect(manifest.workspace.rootRelativePath(forRepositoryPath: "examples/shop/libs/a/x.py")
+                    == "libs/a/x.py")
             #expect(manifest.workspace.rootRelativePath(forRepositoryPath: "docs/x.md") == nil)
             #expect(manifest.workspace.absolutePath(forRootRelative: "") == dir.appending("repo/examples/shop"))
         }
@@ -86,6 +89,22 @@ import Testing
             let check = ManifestLoader.check(workspace: workspace)
             #expect(check.manifest == nil)
             #expect(check.diagnostics.first?.message.hasPrefix("cannot read 'fleet.yaml'") == true)
+        }
+    }
+
+    @Test func oversizedManifestIsRefusedWithoutReadingIt() async throws {
+        try await withTemporaryDirectory { dir in
+            let path = dir.appending("fleet.yaml")
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("version: 1\n".utf8)))
+            let handle = try #require(FileHandle(forWritingAtPath: path))
+            try handle.truncate(atOffset: UInt64(ManifestLoader.maxManifestSize + 1))  // sparse: instant
+            try handle.close()
+            let workspace = Workspace(manifestPath: path, displayPath: "fleet.yaml")
+            let diagnostics = ManifestLoader.check(workspace: workspace).diagnostics
+            #expect(diagnostics.map(\.description) == [
+                "fleet.yaml:1:1: error: 'fleet.yaml' is too large (16777217 bytes); a manifest may be at most 16 MiB\n"
+                    + "  hint: is this the right file?",
+            ])
         }
     }
 }

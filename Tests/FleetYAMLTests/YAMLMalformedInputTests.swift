@@ -93,7 +93,7 @@ import Testing
 
     @Test func largeInputParsesInOnePass() throws {
         // About 10 MB of list items.
-        let line = Array("- abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmno\n".utf8)
+        let line = Array(("- " + String(repeating: "abcdefghijklmnopqrstuvwxyz0123456789", count: 2) + "xyz\n").utf8)
         var bytes: [UInt8] = []
         bytes.reserveCapacity(line.count * 110_000)
         for _ in 0..<110_000 { bytes.append(contentsOf: line) }
