@@ -37,6 +37,11 @@ public struct PatternList: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { patterns.joined(separator: ", ") }
 
+    /// Equal when the patterns are (the matcher is derived from them): locations are provenance, not identity.
+    public static func == (lhs: PatternList, rhs: PatternList) -> Bool { lhs.patterns == rhs.patterns }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(patterns) }
+
     /// The concatenation of two lists (order kept).
     public static func + (lhs: PatternList, rhs: PatternList) -> PatternList {
         PatternList(patterns: lhs.patterns + rhs.patterns, locations: lhs.locations + rhs.locations,

@@ -136,6 +136,20 @@ import Testing
         #expect(test.needs == [.own("build")])
     }
 
+    @Test func locationsAreProvenanceNotIdentity() throws {
+        let a = try loadValid("version: 1\nlibs:\n  a: {path: x, srcs: [\"**\"], deps: [b]}\n  b: {path: x}\n",
+                              directories: ["x"])
+        let b = try loadValid(
+            "version: 1\n\n\nlibs:\n  b: {path: x}\n  a:\n    path: x\n    deps: [b]\n    srcs: [\"**\"]\n",
+            directories: ["x"])
+        let first = try #require(a.target(named: "a"))
+        let second = try #require(b.target(named: "a"))
+        #expect(first.srcs == second.srcs)
+        #expect(first.srcs.locations != second.srcs.locations)
+        #expect(first.deps == second.deps)
+        #expect(first.deps.first?.location != second.deps.first?.location)
+    }
+
     @Test func minimalManifestDefaults() throws {
         let manifest = try loadValid("version: 1\nservices:\n  app: {path: .}\n")
         #expect(manifest.root == "")
