@@ -1,5 +1,0 @@
-import FleetTestSupport
-import Testing
-
-// Placeholder until FleetIntegration lands.
-@Suite struct FleetIntegrationTestsPlaceholder {}

@@ -1,5 +1,0 @@
-import FleetManifest
-import Testing
-
-// Placeholder until FleetManifest lands.
-@Suite struct FleetManifestTestsPlaceholder {}

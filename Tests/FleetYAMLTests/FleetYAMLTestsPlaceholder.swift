@@ -1,5 +1,0 @@
-import FleetYAML
-import Testing
-
-// Placeholder until FleetYAML lands.
-@Suite struct FleetYAMLTestsPlaceholder {}
