@@ -1,5 +1,11 @@
 internal import CGit2
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // MARK: - Diffs
 
 extension GitRepository {
@@ -15,36 +21,122 @@ extension GitRepository {
     ///     does by default; false reports them as a deletion plus an addition.
     /// - Returns: changes sorted by ``FileChange/path``.
     public func changes(from old: ObjectID?, to new: ObjectID?, detectRenames: Bool = true) throws(GitError) -> [FileChange] {
-        var options = Self.diffOptions(flags: GIT_DIFF_INCLUDE_TYPECHANGE.rawValue)
-        let diff = try withTree(of: old) { oldTree throws(GitError) in
+        try withTree(of: old) { oldTree throws(GitError) in
             try withTree(of: new) { newTree throws(GitError) in
-                try LibGit2.make("git_diff_tree_to_tree", free: git_diff_free) {
-                    git_diff_tree_to_tree(&$0, handle, oldTree, newTree, &options)
+                // libgit2's tree diff visits every file of both trees. Find the differing paths first, reading only
+                // subtrees whose ids differ, and let libgit2 diff just those (its iterators skip the rest unread).
+                var pathspec: [String]?
+                if let oldTree, let newTree {
+                    var paths: [String] = []
+                    try collectChangedPaths(old: oldTree, new: newTree, directory: "", into: &paths)
+                    if paths.isEmpty { return [] }
+                    pathspec = paths
                 }
+                var options = Self.diffOptions(flags: GIT_DIFF_INCLUDE_TYPECHANGE.rawValue)
+                let diff = try withPathspec(pathspec, in: &options) { options throws(GitError) in
+                    try LibGit2.make("git_diff_tree_to_tree", free: git_diff_free) {
+                        git_diff_tree_to_tree(&$0, handle, oldTree, newTree, options)
+                    }
+                }
+                return try changes(in: diff, detectRenames: detectRenames)
             }
         }
-        return try changes(in: diff, detectRenames: detectRenames)
     }
 
     /// Everything that differs between a commit and the working tree: staged and unstaged changes, deletions,
     /// and untracked files that are not ignored (inside untracked directories too), with renames detected among
     /// tracked files. Agrees with `git diff <commit> --name-status` plus `git ls-files --others --exclude-standard`
-    /// (untracked files are ``FileChange/Status/added``).
+    /// (untracked files are ``FileChange/Status/added``; a file removed from the index but kept on disk is both a
+    /// deletion and an untracked addition, as git reports it).
     ///
     /// Nested repositories that are not submodules are skipped, like their contents. The index on disk is not
     /// rewritten.
     /// - Parameter base: the commit, or nil for the empty tree (every present file is added).
     public func workingTreeChanges(from base: ObjectID?, detectRenames: Bool = true) throws(GitError) -> [FileChange] {
         _ = try requireWorkingDirectory(for: "compare with the working tree")
-        var options = Self.diffOptions(
-            flags: GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_INCLUDE_UNTRACKED.rawValue
-                | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue)
+        let index = try loadIndex()
+        // What git_diff_tree_to_workdir_with_index does, in two steps, so that untracked files can be taken out
+        // before the merge folds "deleted from the index" and "untracked on disk" into a single deletion.
+        var stagedOptions = Self.diffOptions(flags: GIT_DIFF_INCLUDE_TYPECHANGE.rawValue)
         let diff = try withTree(of: base) { baseTree throws(GitError) in
-            try LibGit2.make("git_diff_tree_to_workdir_with_index", free: git_diff_free) {
-                git_diff_tree_to_workdir_with_index(&$0, handle, baseTree, &options)
+            try LibGit2.make("git_diff_tree_to_index", free: git_diff_free) {
+                git_diff_tree_to_index(&$0, handle, baseTree, index.pointer, &stagedOptions)
             }
         }
-        return try changes(in: diff, detectRenames: detectRenames)
+        var workdirOptions = Self.diffOptions(
+            flags: GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_INCLUDE_UNTRACKED.rawValue
+                | GIT_DIFF_RECURSE_UNTRACKED_DIRS.rawValue)
+        let workdir = try LibGit2.make("git_diff_index_to_workdir", free: git_diff_free) {
+            git_diff_index_to_workdir(&$0, handle, index.pointer, &workdirOptions)
+        }
+        var untracked: [FileChange] = []
+        for position in 0..<git_diff_num_deltas(workdir.pointer) {
+            guard let delta = git_diff_get_delta(workdir.pointer, position)?.pointee,
+                  delta.status == GIT_DELTA_UNTRACKED, let change = Self.fileChange(delta)
+            else { continue }
+            untracked.append(change)
+        }
+        try LibGit2.check(git_diff_merge(diff.pointer, workdir.pointer), "git_diff_merge")
+        var result = try changes(in: diff, detectRenames: detectRenames, excludingUntracked: true)
+        result.append(contentsOf: untracked)
+        result.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return result
+    }
+
+    /// Appends the paths whose entries differ between two trees, descending only into subtrees with different
+    /// ids. A path that is a directory on one side only is listed once (libgit2 expands it).
+    private func collectChangedPaths(
+        old: OpaquePointer, new: OpaquePointer, directory: String, into paths: inout [String]
+    ) throws(GitError) {
+        func path(_ entry: OpaquePointer) -> String {
+            let name = String(gitString: git_tree_entry_name(entry))
+            return directory.isEmpty ? name : directory + "/" + name
+        }
+        for position in 0..<git_tree_entrycount(old) {
+            guard let before = git_tree_entry_byindex(old, position) else { continue }
+            guard let after = git_tree_entry_byname(new, git_tree_entry_name(before)) else {
+                paths.append(path(before))
+                continue
+            }
+            let sameMode = git_tree_entry_filemode_raw(before) == git_tree_entry_filemode_raw(after)
+            if sameMode, git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after)) == 1 { continue }
+            if git_tree_entry_type(before) == GIT_OBJECT_TREE, git_tree_entry_type(after) == GIT_OBJECT_TREE {
+                let oldSubtree = try LibGit2.make("git_tree_lookup", free: git_tree_free) {
+                    git_tree_lookup(&$0, handle, git_tree_entry_id(before))
+                }
+                let newSubtree = try LibGit2.make("git_tree_lookup", free: git_tree_free) {
+                    git_tree_lookup(&$0, handle, git_tree_entry_id(after))
+                }
+                try collectChangedPaths(
+                    old: oldSubtree.pointer, new: newSubtree.pointer, directory: path(before), into: &paths)
+            } else {
+                paths.append(path(before))
+            }
+        }
+        for position in 0..<git_tree_entrycount(new) {
+            guard let after = git_tree_entry_byindex(new, position),
+                  git_tree_entry_byname(old, git_tree_entry_name(after)) == nil
+            else { continue }
+            paths.append(path(after))
+        }
+    }
+
+    /// Sets `options.pathspec` to literal paths (files or whole directories) for the duration of `body`.
+    private func withPathspec<T: ~Copyable>(
+        _ paths: [String]?, in options: inout git_diff_options,
+        _ body: (UnsafePointer<git_diff_options>) throws(GitError) -> T
+    ) throws(GitError) -> T {
+        guard let paths else { return try body(&options) }
+        let strings = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: max(paths.count, 1))
+        for (position, path) in paths.enumerated() { (strings + position).initialize(to: strdup(path)) }
+        defer {
+            for position in 0..<paths.count { free(strings[position]) }
+            strings.deallocate()
+        }
+        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        options.pathspec = git_strarray(strings: strings, count: paths.count)
+        defer { options.pathspec = git_strarray() }
+        return try body(&options)
     }
 
     /// Runs `body` with the tree of `id` (nil: no tree, which libgit2 reads as the empty tree) kept alive.
@@ -63,7 +155,9 @@ extension GitRepository {
         return options
     }
 
-    private func changes(in diff: borrowing GitHandle, detectRenames: Bool) throws(GitError) -> [FileChange] {
+    private func changes(
+        in diff: borrowing GitHandle, detectRenames: Bool, excludingUntracked: Bool = false
+    ) throws(GitError) -> [FileChange] {
         if detectRenames {
             var find = git_diff_find_options()
             git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
@@ -77,7 +171,7 @@ extension GitRepository {
         result.reserveCapacity(count)
         for index in 0..<count {
             guard let delta = git_diff_get_delta(diff.pointer, index)?.pointee,
-                  let change = Self.fileChange(delta)
+                  !(excludingUntracked && delta.status == GIT_DELTA_UNTRACKED), let change = Self.fileChange(delta)
             else { continue }
             result.append(change)
         }

@@ -1,0 +1,102 @@
+import FleetBasics
+@testable import FleetGit
+import FleetTestSupport
+import Testing
+
+@Suite struct RepositoryTests {
+    @Test func discoversFromASubdirectoryAndReportsPaths() async throws {
+        let fixture = try GitFixture.make(files: ["a/b/c.txt": "c\n"])
+        defer { fixture.remove() }
+        let repository = try GitRepository.discover(
+            startingAt: fixture.directory.appending("a/b"), environment: pinnedEnvironment)
+        #expect(repository.workingDirectory == fixture.path)
+        #expect(repository.gitDirectory == fixture.path + "/.git")
+        #expect(!repository.isBare && !repository.isShallow && !repository.isHeadUnborn)
+        #expect(try !repository.isEmpty)
+        let service = try GitService(discoveringFrom: fixture.directory.appending("a"), environment: pinnedEnvironment)
+        #expect(try await service.withRepository { try $0.headCommit()?.description } == (try fixture.git("rev-parse", "HEAD")))
+        #expect(await service.workingDirectory == fixture.path)
+    }
+
+    @Test func openDoesNotSearchUpwards() throws {
+        let fixture = try GitFixture.make(files: ["a/b/c.txt": "c\n"])
+        defer { fixture.remove() }
+        let subdirectory = fixture.directory.appending("a")
+        #expect(throws: GitError.notARepository(path: subdirectory)) {
+            try GitRepository.open(at: subdirectory, environment: pinnedEnvironment)
+        }
+        #expect(try GitRepository.open(at: fixture.path + "/.git", environment: pinnedEnvironment).workingDirectory
+            == fixture.path)
+    }
+
+    @Test func notARepositoryExplainsItself() throws {
+        let directory = try TemporaryDirectory(prefix: "fleet-norepo")
+        defer { directory.remove() }
+        try FileSystem.createDirectory(directory.appending("x/y"))
+        var environment = pinnedEnvironment
+        environment["GIT_CEILING_DIRECTORIES"] = directory.path
+        let error = try #require(throws: GitError.self) {
+            try GitRepository.discover(startingAt: directory.appending("x/y"), environment: environment)
+        }
+        #expect(error == .notARepository(path: directory.appending("x/y")))
+        #expect(error.diagnostics[0].description == """
+            error: not a git repository (or any of the parent directories): \(directory.appending("x/y"))
+              hint: run fleet inside a git checkout, or create one with 'git init'
+            """)
+        let missing = try #require(throws: GitError.self) {
+            try GitRepository.discover(startingAt: directory.appending("nope"), environment: environment)
+        }
+        guard case .fileSystem(let underlying) = missing, underlying.isNotFound else {
+            Issue.record("unexpected \(missing)")
+            return
+        }
+    }
+
+    @Test func bareRepositories() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
+        defer { fixture.remove() }
+        let bare = try TemporaryDirectory(prefix: "fleet-bare")
+        defer { bare.remove() }
+        try fixture.git("clone", "--quiet", "--bare", fixture.path, bare.path)
+        let repository = try GitRepository.open(at: bare.path, environment: pinnedEnvironment)
+        #expect(repository.isBare)
+        #expect(repository.workingDirectory == nil)
+        let head = try repository.resolveCommit("main")
+        #expect(try repository.files(at: head).map(\.path) == ["a.txt"])
+        #expect(throws: GitError.bareRepository(path: bare.path, operation: "list the working tree")) {
+            try repository.workingTreeFiles()
+        }
+        #expect(throws: GitError.self) { try repository.workingTreeChanges(from: head) }
+        #expect(throws: GitError.self) { try repository.status(ofPath: "a.txt") }
+        // Bare repositories have no checkout, so even HEAD's branch may be moved.
+        let commit = try repository.commit(files: ["b.txt": .text("b\n")], onto: head, message: "m", branch: "main",
+                                           update: .fastForward)
+        #expect(try repository.resolveCommit("main") == commit)
+    }
+
+    @Test func globalConfigFileFromTheEnvironment() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
+        defer { fixture.remove() }
+        try fixture.write("global.gitconfig", "[user]\n\tname = From Global File\n\temail = global@example.com\n")
+        var environment = ["GIT_CONFIG_NOSYSTEM": "1"]
+        environment["GIT_CONFIG_GLOBAL"] = fixture.directory.appending("global.gitconfig")
+        let repository = try fixture.repository(environment: environment)
+        let signature = try repository.defaultSignature()
+        #expect(signature.name == "From Global File" && signature.email == "global@example.com")
+    }
+
+    @Test func errorsRenderAsDiagnosticsWithHints() {
+        let cases: [(GitError, String)] = [
+            (.unsafeRepository(path: "/r"), "safe.directory"),
+            (.ambiguousRevision("abcd"), "more hex digits"),
+            (.unbornHead(branch: "main"), "first commit"),
+            (.missingObject(revision: "HEAD~3", isShallow: false), "git fetch"),
+            (.branchExists("b"), "another branch name"),
+        ]
+        for (error, hint) in cases {
+            let text = error.description
+            #expect(text.hasPrefix("error: "), "\(text)")
+            #expect(text.contains("hint:") && text.contains(hint), "\(text)")
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import FleetBasics
+@testable import FleetGit
+import FleetTestSupport
+import Testing
+
+/// A committed tree plus every kind of working-tree state: staged, unstaged, untracked (also in new
+/// directories), ignored (files, directories, negated patterns), deleted, renamed, chmod, symlinks.
+private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws -> GitFixture {
+    let fixture = try GitFixture.make(files: [
+        ".gitignore": "*.log\nbuild/\n/secret.txt\n!keep.log\ncache/**/*.tmp\n",
+        "README.md": "readme\n", "src/main.py": (0..<30).map { "print(\($0))\n" }.joined(), "src/util.py": "u\n",
+        "docs/a.md": "a\n", "docs/b.md": "b\n", "staged.txt": "s\n", "both.txt": "b\n", "gone.txt": "g\n",
+        "chmod.sh": "#!/bin/sh\n",
+        "services/api/.gitignore": "local-only/\n", "services/api/app.py": "app\n",
+    ])
+    try fixture.write("tracked-ignored.log", "tracked although ignored\n")
+    try fixture.git("add", "--force", "tracked-ignored.log")
+    try fixture.commitAll("track an ignored file")
+    try before(fixture)
+    try fixture.write("staged.txt", "staged change\n")
+    try fixture.git("add", "staged.txt")
+    try fixture.write("both.txt", "staged\n")
+    try fixture.git("add", "both.txt")
+    try fixture.write("both.txt", "staged then changed again\n")
+    try fixture.write("README.md", "unstaged change\n")
+    try fixture.remove("gone.txt")
+    try fixture.git("mv", "src/main.py", "src/entry.py")
+    try fixture.git("rm", "--quiet", "--cached", "docs/b.md")  // deleted from the index, still on disk: untracked
+    try fixture.chmod("chmod.sh", 0o755)
+    try fixture.symlink("link", to: "README.md")
+    try fixture.write("new.txt", "new\n")
+    try fixture.write("newdir/sub/deeper.txt", "deeper\n")
+    try fixture.write("newdir/top.txt", "top\n")
+    try fixture.write("ünï dir/fïlé ü.txt", "unicode\n")
+    try fixture.write("debug.log", "ignored\n")
+    try fixture.write("keep.log", "negated: not ignored\n")
+    try fixture.write("build/out.bin", "ignored dir\n")
+    try fixture.write("build/nested/more.bin", "ignored dir\n")
+    try fixture.write("secret.txt", "anchored ignore\n")
+    try fixture.write("sub/secret.txt", "not anchored: kept\n")
+    try fixture.write("cache/x/y.tmp", "ignored by **\n")
+    try fixture.write("cache/x/y.txt", "kept\n")
+    try fixture.write("services/api/local-only/x.txt", "ignored by a nested .gitignore\n")
+    try fixture.write("onlyignored/a.log", "a directory holding only ignored files\n")
+    try FileSystem.createDirectory(fixture.directory.appending("emptydir"))
+    return fixture
+}
+
+@Suite struct WorkingTreeTests {
+    @Test func workingTreeChangesMatchGitDiffPlusUntracked() throws {
+        let fixture = try dirtyFixture()
+        defer { fixture.remove() }
+        let repository = try fixture.repository()
+        let head = try repository.resolveCommit("HEAD")
+        let changes = try repository.workingTreeChanges(from: head)
+        let tracked = try fixture.nameStatus(["HEAD"])
+        let untracked = try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"]).map { "A\t\($0)" }
+        #expect(nameStatus(changes) == (tracked + untracked).sorted())
+        // Spot checks on what the comparison covers.
+        let paths = Set(changes.flatMap(\.paths))
+        #expect(paths.isSuperset(of: ["staged.txt", "both.txt", "README.md", "gone.txt", "src/entry.py", "chmod.sh",
+                                      "link", "new.txt", "newdir/sub/deeper.txt", "ünï dir/fïlé ü.txt", "keep.log",
+                                      "sub/secret.txt", "cache/x/y.txt", "docs/b.md"]))
+        #expect(paths.isDisjoint(with: ["debug.log", "build/out.bin", "secret.txt", "cache/x/y.tmp",
+                                        "services/api/local-only/x.txt", "onlyignored/a.log", "emptydir"]))
+        #expect(changes.first { $0.newPath == "src/entry.py" }?.status == .renamed)
+        #expect(changes.first { $0.path == "gone.txt" }?.status == .deleted)
+        #expect(changes.first { $0.path == "chmod.sh" }?.newMode == .executable)
+        #expect(changes.first { $0.path == "link" }?.newMode == .symlink)
+    }
+
+    @Test func workingTreeChangesAgainstAnOlderCommitAndTheEmptyTree() throws {
+        let fixture = try dirtyFixture { try $0.commit(["later.txt": "later\n", "README.md": "later\n"]) }
+        defer { fixture.remove() }
+        let repository = try fixture.repository()
+        let untracked = try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"]).map { "A\t\($0)" }
+        let older = try repository.resolveCommit("HEAD~1")
+        #expect(nameStatus(try repository.workingTreeChanges(from: older))
+            == (try fixture.nameStatus(["HEAD~1"]) + untracked).sorted())
+        let everything = try repository.workingTreeChanges(from: nil)
+        #expect(everything.allSatisfy { $0.status == .added })
+        let present = try fixture.fields(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        let deleted = Set(try fixture.fields(["ls-files", "-z", "--deleted"]))
+        #expect(everything.map(\.path).sorted() == present.filter { !deleted.contains($0) }.sorted())
+    }
+
+    @Test func cleanWorkingTreeHasNoChanges() throws {
+        let fixture = try GitFixture.make(files: [".gitignore": "*.o\n", "a.c": "int a;\n"])
+        defer { fixture.remove() }
+        try fixture.write("a.o", "object\n")
+        let repository = try fixture.repository()
+        #expect(try repository.workingTreeChanges(from: repository.resolveCommit("HEAD")).isEmpty)
+    }
+
+    @Test func workingTreeFilesMatchLsFiles() throws {
+        let fixture = try dirtyFixture()
+        defer { fixture.remove() }
+        let repository = try fixture.repository()
+        let files = try repository.workingTreeFiles()
+        let listed = try fixture.fields(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        let deleted = Set(try fixture.fields(["ls-files", "-z", "--deleted"]))
+        let expected = Array(Set(listed.filter { !deleted.contains($0) })).sorted {
+            $0.utf8.lexicographicallyPrecedes($1.utf8)
+        }
+        #expect(files.map(\.path) == expected)
+        let others = Set(try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"]))
+        for file in files { #expect(file.isTracked == !others.contains(file.path), "\(file.path)") }
+        #expect(files.first { $0.path == "tracked-ignored.log" }?.isTracked == true)
+        #expect(files.first { $0.path == "chmod.sh" }?.mode == .executable)
+        #expect(files.first { $0.path == "link" }?.mode == .symlink)
+        #expect(files.first { $0.path == "README.md" }?.mode == .regular)
+    }
+
+    @Test func workingTreeFilesSkipNestedRepositoriesAndListSubmodules() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
+        defer { fixture.remove() }
+        try fixture.write("nested/inner.txt", "inner\n")
+        try fixture.git("-C", "nested", "init", "--quiet")
+        try fixture.git("update-index", "--add", "--cacheinfo", "160000,\(String(repeating: "1", count: 40)),sub")
+        try FileSystem.createDirectory(fixture.directory.appending("sub"))
+        try fixture.write("sub/inside.txt", "belongs to the submodule\n")
+        let files = try fixture.repository().workingTreeFiles()
+        #expect(files.map(\.path) == ["a.txt", "sub"])
+        #expect(files.last?.mode == .gitlink)
+    }
+
+    @Test func isIgnoredMatchesCheckIgnore() throws {
+        let fixture = try dirtyFixture()
+        defer { fixture.remove() }
+        let repository = try fixture.repository()
+        let paths = ["debug.log", "keep.log", "build/out.bin", "build", "secret.txt", "sub/secret.txt",
+                     "cache/x/y.tmp", "cache/x/y.txt", "services/api/local-only/x.txt", "tracked-ignored.log",
+                     "README.md", "not-there.log", "not-there.txt", "deep/new/build/x"]
+        for path in paths {
+            let result = try TestProcess.run(
+                "/usr/bin/git", ["-C", fixture.path, "check-ignore", "--quiet", path],
+                environment: fixture.environment())
+            #expect(try repository.isIgnored(path) == (result.exitCode == 0), "\(path)")
+        }
+    }
+
+    @Test func statusOfSinglePaths() throws {
+        let fixture = try dirtyFixture()
+        defer { fixture.remove() }
+        let repository = try fixture.repository()
+        let expected: [String: PathStatus] = [
+            "src/util.py": .clean, "README.md": .modified, "staged.txt": .staged, "both.txt": .modified,
+            "gone.txt": .modified, "new.txt": .untracked, "debug.log": .ignored, "absent.txt": .absent,
+            "build/out.bin": .ignored, "tracked-ignored.log": .clean, "chmod.sh": .modified, "src/entry.py": .staged,
+            "src/main.py": .staged,
+        ]
+        for (path, status) in expected {
+            #expect(try repository.status(ofPath: path) == status, "\(path)")
+        }
+        #expect(throws: GitError.self) { try repository.status(ofPath: "src") }
+        #expect(throws: GitError.self) { try repository.status(ofPath: "../outside") }
+        #expect(!PathStatus.clean.isDirty && PathStatus.staged.isDirty && !PathStatus.ignored.isDirty)
+    }
+}
