@@ -150,7 +150,7 @@ extension GitRepository {
     private static func normalizedUpdates(_ files: [String: FileUpdate]) throws(GitError) -> [Update] {
         var seen: [String: String] = [:]
         var updates: [Update] = []
-        for (path, change) in files.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        for (path, change) in files.sorted(by: { PathOrder.precedes($0.key, $1.key) }) {
             let normalized = try normalizedPath(path)
             if let other = seen[normalized] {
                 throw GitError.invalidPath(path, reason: "names the same file as '\(other)'")

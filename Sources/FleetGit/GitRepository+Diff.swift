@@ -79,7 +79,7 @@ extension GitRepository {
         try LibGit2.check(git_diff_merge(diff.pointer, workdir.pointer), "git_diff_merge")
         var result = try changes(in: diff, detectRenames: detectRenames, excludingUntracked: true)
         result.append(contentsOf: untracked)
-        result.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        result.sort { PathOrder.precedes($0.path, $1.path) }
         return result
     }
 
@@ -175,7 +175,7 @@ extension GitRepository {
             else { continue }
             result.append(change)
         }
-        result.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        result.sort { PathOrder.precedes($0.path, $1.path) }
         return result
     }
 

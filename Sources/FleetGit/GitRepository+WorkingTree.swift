@@ -28,7 +28,7 @@ extension GitRepository {
             throw GitError.fileSystem(FileSystemError(path: root, operation: "list", errno: errno))
         }
         try walker.walk(directoryFD: fd, relative: "")
-        return walker.files.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        return walker.files
     }
 
     /// Whether git's ignore rules (`.gitignore` files, `.git/info/exclude`, `core.excludesFile`) exclude `path`,
@@ -83,22 +83,21 @@ extension GitRepository {
         return index
     }
 
-    /// Stage-0 (or, for conflicts, any-stage) paths of the index, and the directories that contain them.
+    /// The index's paths in byte order, once each (conflicted paths have several stages).
     fileprivate func trackedPaths() throws(GitError) -> TrackedPaths {
         let index = try loadIndex()
         var paths = TrackedPaths()
         let count = git_index_entrycount(index.pointer)
-        paths.files.reserveCapacity(count)
+        paths.paths.reserveCapacity(count)
+        paths.isGitlink.reserveCapacity(count)
         for position in 0..<count {
             guard let entry = git_index_get_byindex(index.pointer, position) else { continue }
             let path = String(gitString: entry.pointee.path)
-            paths.files[path] = entry.pointee.mode & 0o170000 == 0o160000
-            var directory = path
-            while let slash = directory.utf8.lastIndex(of: UInt8(ascii: "/")) {
-                directory = String(directory[..<slash])
-                if !paths.directories.insert(directory).inserted { break }
-            }
+            if paths.paths.last == path { continue }
+            paths.paths.append(path)
+            paths.isGitlink.append(entry.pointee.mode & 0o170000 == 0o160000)
         }
+        paths.sortIfNeeded()
         return paths
     }
 
@@ -111,10 +110,43 @@ extension GitRepository {
 
 private func openDirectory(_ path: String) -> Int32 { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
 
-/// What the index tracks: file path → whether it is a submodule (gitlink); every directory above a tracked path.
+/// What the index tracks, sorted for binary search (cheaper than hashing 100k paths into a dictionary and a set
+/// of their directories).
 private struct TrackedPaths {
-    var files: [String: Bool] = [:]
-    var directories: Set<String> = []
+    var paths: [String] = []
+    var isGitlink: [Bool] = []
+
+    /// libgit2 keeps the index sorted by path; a case-insensitive index (`core.ignorecase`) may not be in byte order.
+    mutating func sortIfNeeded() {
+        guard zip(paths, paths.dropFirst()).contains(where: { !PathOrder.precedes($0, $1) }) else { return }
+        let order = paths.indices.sorted { PathOrder.precedes(paths[$0], paths[$1]) }
+        paths = order.map { paths[$0] }
+        isGitlink = order.map { isGitlink[$0] }
+    }
+
+    /// The first position whose path is not before `path`.
+    private func lowerBound(_ path: String) -> Int {
+        var low = 0, high = paths.count
+        while low < high {
+            let middle = (low + high) / 2
+            if PathOrder.precedes(paths[middle], path) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Whether `path` is tracked, and whether as a submodule; nil when it is not tracked.
+    func lookup(_ path: String) -> (isGitlink: Bool, position: Int)? {
+        let position = lowerBound(path)
+        guard position < paths.count, paths[position] == path else { return nil }
+        return (isGitlink[position], position)
+    }
+
+    /// Whether some tracked path lies inside `directory`.
+    func containsEntries(under directory: String) -> Bool {
+        let prefix = directory + "/"
+        let position = lowerBound(prefix)
+        return position < paths.count && paths[position].utf8.starts(with: prefix.utf8)
+    }
 }
 
 /// One walk of the working tree, relative to directory descriptors so that each entry costs one `fstatat`.
@@ -128,7 +160,18 @@ private struct WorkingTreeWalker {
         self.index = index
     }
 
-    /// Walks the directory open at `directoryFD` (takes ownership of the descriptor and closes it).
+    /// One directory entry, before the index and the ignore rules have been consulted.
+    private struct Entry {
+        /// The name, with a `/` appended for directories: sorting by it gives git's order.
+        var key: String
+        var name: String
+        /// nil for a directory.
+        var mode: GitFileMode?
+    }
+
+    /// Walks the directory open at `directoryFD` (takes ownership of the descriptor and closes it), appending
+    /// files in git's path order: each directory's entries sorted by name, a subdirectory as if its name ended in
+    /// `/`, which is the byte order of the full paths, so no global sort is needed.
     mutating func walk(directoryFD: Int32, relative: String) throws(GitError) {
         guard let directory = fdopendir(directoryFD) else {
             let code = errno
@@ -137,39 +180,52 @@ private struct WorkingTreeWalker {
                                                       errno: code))
         }
         defer { closedir(directory) }
-        var subdirectories: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        var entries: [Entry] = []
+        while let dirent = readdir(directory) {
+            let name = withUnsafeBytes(of: &dirent.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if name == "." || name == ".." || name == ".git" { continue }
-            let path = relative.isEmpty ? name : relative + "/" + name
-            var info = stat()
-            guard fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
-                if errno == ENOENT { continue }  // removed while we were walking
-                throw GitError.fileSystem(FileSystemError(path: path, operation: "inspect", errno: errno))
-            }
-            let kind = info.st_mode & S_IFMT
-            if kind == S_IFDIR {
-                if index.files[path] == true {
-                    files.append(WorkingTreeFile(path: path, mode: .gitlink, isTracked: true))
-                } else if index.directories.contains(path) {
-                    subdirectories.append(name)
-                } else if !isNestedRepository(directoryFD, name), try !repository.isIgnoredUntracked(path) {
-                    subdirectories.append(name)
+            // d_type spares an lstat for directories and symlinks; regular files need one for the executable bit.
+            switch Int32(dirent.pointee.d_type) {
+            case Int32(DT_DIR): entries.append(Entry(key: name + "/", name: name, mode: nil))
+            case Int32(DT_LNK): entries.append(Entry(key: name, name: name, mode: .symlink))
+            case Int32(DT_REG), Int32(DT_UNKNOWN):
+                var info = stat()
+                guard fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                    if errno == ENOENT { continue }  // removed while we were walking
+                    let path = relative.isEmpty ? name : relative + "/" + name
+                    throw GitError.fileSystem(FileSystemError(path: path, operation: "inspect", errno: errno))
                 }
-            } else if kind == S_IFREG || kind == S_IFLNK {
-                guard let mode = GitFileMode(normalizing: UInt32(info.st_mode)) else { continue }
-                if index.files[path] != nil {
+                if info.st_mode & S_IFMT == S_IFDIR {
+                    entries.append(Entry(key: name + "/", name: name, mode: nil))
+                } else if let mode = GitFileMode(normalizing: UInt32(info.st_mode)) {
+                    entries.append(Entry(key: name, name: name, mode: mode))
+                }
+            default:
+                continue  // sockets, devices, fifos: git cannot track them
+            }
+        }
+        entries.sort { PathOrder.precedes($0.key, $1.key) }
+        for entry in entries {
+            let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+            if let mode = entry.mode {
+                if index.lookup(path) != nil {
                     files.append(WorkingTreeFile(path: path, mode: mode, isTracked: true))
                 } else if try !repository.isIgnoredUntracked(path) {
                     files.append(WorkingTreeFile(path: path, mode: mode, isTracked: false))
                 }
+                continue
             }
-        }
-        for name in subdirectories {
-            let path = relative.isEmpty ? name : relative + "/" + name
-            let child = openat(directoryFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if index.lookup(path)?.isGitlink == true {
+                files.append(WorkingTreeFile(path: path, mode: .gitlink, isTracked: true))
+                continue
+            }
+            if !index.containsEntries(under: path) {
+                if isNestedRepository(directoryFD, entry.name) { continue }
+                if try repository.isIgnoredUntracked(path) { continue }
+            }
+            let child = openat(directoryFD, entry.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard child >= 0 else {
                 if errno == ENOENT { continue }
                 throw GitError.fileSystem(FileSystemError(path: path, operation: "list", errno: errno))
