@@ -1,6 +1,12 @@
 internal import CGit2
 import FleetBasics
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An open git repository: the only owner of one `git_repository*`, freed in `deinit`.
 ///
 /// Not `Sendable` and not thread-safe (libgit2 repositories must not be used from two threads at once). Use one
@@ -55,16 +61,25 @@ public final class GitRepository {
     ) throws(GitError) -> GitRepository {
         let absolutePath = FileSystem.absolute(path)
         guard FileSystem.exists(absolutePath) else {
-            throw GitError.fileSystem(FileSystemError(path: path, operation: "open repository", errno: 2))
+            throw GitError.fileSystem(FileSystemError(path: path, operation: "open repository", errno: ENOENT))
         }
         LibGit2.ensureInitialized(environment: environment)
         var pointer: OpaquePointer?
         let flags: UInt32 = search ? 0 : GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
         let ceilings = environment["GIT_CEILING_DIRECTORIES"].flatMap { $0.isEmpty ? nil : $0 }
         let result = git_repository_open_ext(&pointer, absolutePath, flags, ceilings)
-        if result == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: absolutePath) }
-        if result == GIT_EOWNER.rawValue { throw GitError.unsafeRepository(path: absolutePath) }
-        try LibGit2.check(result, "git_repository_open_ext")
+        if result < 0 {
+            let failure = LibGit2.lastFailure(result, "git_repository_open_ext")
+            // libgit2 1.5.1 (Debian 12) reports the ownership check as "config value 'safe.directory' was not
+            // found" (GIT_ENOTFOUND) instead of GIT_EOWNER.
+            if result == GIT_EOWNER.rawValue
+                || (failure.errorClass == GIT_ERROR_CONFIG.rawValue && failure.message.contains("safe.directory"))
+            {
+                throw GitError.unsafeRepository(path: absolutePath)
+            }
+            if result == GIT_ENOTFOUND.rawValue { throw GitError.notARepository(path: absolutePath) }
+            throw GitError.libgit2(failure)
+        }
         guard let pointer else { throw GitError.notARepository(path: absolutePath) }
         let repository = GitRepository(handle: pointer, environment: environment)
         try repository.addGlobalConfigFromEnvironment()
@@ -72,13 +87,12 @@ public final class GitRepository {
     }
 
     /// `GIT_CONFIG_GLOBAL=<file>` replaces `~/.gitconfig`; libgit2 only knows search directories, so the file is
-    /// added to this repository's config at the global level (the default global files were switched off at
-    /// initialisation).
+    /// put into this repository's config at the global level, replacing whatever libgit2 loaded there.
     private func addGlobalConfigFromEnvironment() throws(GitError) {
         guard let file = environment["GIT_CONFIG_GLOBAL"], !file.isEmpty, file != "/dev/null" else { return }
         let config = try LibGit2.make("git_repository_config", free: git_config_free) { git_repository_config(&$0, handle) }
         try LibGit2.check(
-            git_config_add_file_ondisk(config.pointer, file, GIT_CONFIG_LEVEL_GLOBAL, handle, 0),
+            git_config_add_file_ondisk(config.pointer, file, GIT_CONFIG_LEVEL_GLOBAL, handle, 1),
             "git_config_add_file_ondisk")
     }
 

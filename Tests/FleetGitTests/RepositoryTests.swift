@@ -3,6 +3,10 @@ import FleetBasics
 import FleetTestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @Suite struct RepositoryTests {
     @Test func discoversFromASubdirectoryAndReportsPaths() async throws {
         let fixture = try GitFixture.make(files: ["a/b/c.txt": "c\n"])
@@ -50,6 +54,19 @@ import Testing
             Issue.record("unexpected \(missing)")
             return
         }
+    }
+
+    @Test(.enabled(if: getuid() == 0, "needs root to hand the repository to another user"))
+    func repositoriesOwnedBySomeoneElseAreRefusedLikeGitDoes() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
+        defer { fixture.remove() }
+        try TestProcess.run("/bin/chown", ["-R", "nobody", fixture.path])
+        let gitStatus = try TestProcess.run("/usr/bin/git", ["-C", fixture.path, "status"],
+                                            environment: fixture.environment())
+        #expect(gitStatus.exitCode != 0 && gitStatus.stderr.contains("dubious ownership"))
+        let error = try #require(throws: GitError.self) { try fixture.repository() }
+        #expect(error == .unsafeRepository(path: fixture.path))
+        #expect(error.description.contains("git config --global --add safe.directory '\(fixture.path)'"))
     }
 
     @Test func bareRepositories() throws {

@@ -97,11 +97,11 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         defer { fixture.remove() }
         let repository = try fixture.repository()
         let files = try repository.workingTreeFiles()
-        let listed = try fixture.fields(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+        // `git ls-files -co` prints the untracked files first; each list on its own is in git's (byte) order.
         let deleted = Set(try fixture.fields(["ls-files", "-z", "--deleted"]))
-        let expected = Array(Set(listed.filter { !deleted.contains($0) })).sorted {
-            $0.utf8.lexicographicallyPrecedes($1.utf8)
-        }
+        let tracked = try fixture.fields(["ls-files", "-z", "--cached"]).filter { !deleted.contains($0) }
+        let untracked = try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"])
+        let expected = (tracked + untracked).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         #expect(files.map(\.path) == expected)
         let others = Set(try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"]))
         for file in files { #expect(file.isTracked == !others.contains(file.path), "\(file.path)") }
