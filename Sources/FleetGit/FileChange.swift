@@ -51,9 +51,9 @@ public struct FileChange: Hashable, Sendable, CustomStringConvertible {
     /// Every path the change touches (both sides of a rename), without duplicates.
     public var paths: [String] {
         switch (oldPath, newPath) {
-        case let (old?, new?) where old != new: [old, new]
-        case let (old?, _): [old]
-        case let (nil, new?): [new]
+        case (let old?, let new?) where old != new: [old, new]
+        case (let old?, _): [old]
+        case (nil, let new?): [new]
         case (nil, nil): []
         }
     }

@@ -1,4 +1,5 @@
-/// A change to one path in a commit built by ``GitRepository/commit(files:onto:message:author:committer:branch:update:allowCheckedOutBranch:allowEmpty:)``.
+/// A change to one path in a commit built by
+/// ``GitRepository/commit(files:onto:message:author:committer:branch:update:allowCheckedOutBranch:allowEmpty:)``.
 public enum FileUpdate: Hashable, Sendable {
     /// Write these bytes with this mode. For ``GitFileMode/symlink`` the bytes are the link target.
     /// ``GitFileMode/gitlink`` is not accepted (fleet does not write submodule pointers).

@@ -63,7 +63,8 @@ public enum GitError: Error, Sendable, Equatable {
 }
 
 extension GitError: DiagnosticConvertible, CustomStringConvertible {
-    static let shallowHint = "this is a shallow clone: fetch full history (actions/checkout: fetch-depth: 0) or "
+    static let shallowHint =
+        "this is a shallow clone: fetch full history (actions/checkout: fetch-depth: 0) or "
         + "git fetch --unshallow"
 
     public var diagnostics: [Diagnostic] {
@@ -137,7 +138,7 @@ extension GitError: DiagnosticConvertible, CustomStringConvertible {
             if let suggestion { hints.append("did you mean '\(suggestion)'?") }
             if isShallow {
                 hints.append(Self.shallowHint)
-            } else {
+            } else if !revision.isEmpty, !revision.contains(where: { "~^:@{}".contains($0) }) {
                 hints.append("if it exists on a remote, fetch it first: git fetch origin '\(revision)'")
             }
             return hints

@@ -33,8 +33,9 @@ extension GitRepository {
     ///   - allowEmpty: create the commit even if the tree equals the parent's.
     /// - Returns: the new commit.
     /// - Throws: ``GitError/invalidPath(_:reason:)``, ``GitError/pathConflict(_:reason:)``,
-    ///   ``GitError/branchExists(_:)``, ``GitError/branchCheckedOut(_:)``, ``GitError/branchMoved(branch:expected:actual:reason:)``
-    ///   (not a fast-forward, or another process moved the branch meanwhile), ``GitError/nothingToCommit(branch:)``,
+    ///   ``GitError/branchExists(_:)``, ``GitError/branchCheckedOut(_:)``,
+    ///   ``GitError/branchMoved(branch:expected:actual:reason:)`` (not a fast-forward, or another process moved the
+    ///   branch meanwhile), ``GitError/nothingToCommit(branch:)``,
     ///   ``GitError/emptyCommitMessage``, ``GitError/invalidSignature(source:value:reason:)``.
     @discardableResult
     public func commit(
@@ -215,13 +216,15 @@ extension GitRepository {
             if let existing = git_treebuilder_get(builder.pointer, name) {
                 guard git_tree_entry_type(existing) == GIT_OBJECT_TREE else {
                     throw GitError.pathConflict(
-                        children[0].path, reason: "'\(path)' is a file in the parent commit; delete it in the same commit")
+                        children[0].path,
+                        reason: "'\(path)' is a file in the parent commit; delete it in the same commit")
                 }
                 subtreeBase = try LibGit2.make("git_tree_lookup", free: git_tree_free) {
                     git_tree_lookup(&$0, handle, git_tree_entry_id(existing))
                 }
             }
-            if var subtree = try buildTree(base: subtreeBase?.pointer, updates: children[...], directory: path)?.gitOID {
+            if var subtree = try buildTree(base: subtreeBase?.pointer, updates: children[...], directory: path)?.gitOID
+            {
                 try LibGit2.check(
                     git_treebuilder_insert(nil, builder.pointer, name, &subtree, GIT_FILEMODE_TREE),
                     "git_treebuilder_insert")

@@ -20,7 +20,9 @@ extension GitRepository {
     ///   - detectRenames: pair deletions with additions of identical or similar (≥ 50 %) content, as git's `-M`
     ///     does by default; false reports them as a deletion plus an addition.
     /// - Returns: changes sorted by ``FileChange/path``.
-    public func changes(from old: ObjectID?, to new: ObjectID?, detectRenames: Bool = true) throws(GitError) -> [FileChange] {
+    public func changes(from old: ObjectID?, to new: ObjectID?, detectRenames: Bool = true) throws(GitError)
+        -> [FileChange]
+    {
         try withTree(of: old) { oldTree throws(GitError) in
             try withTree(of: new) { newTree throws(GitError) in
                 // libgit2's tree diff visits every file of both trees. Find the differing paths first, reading only
@@ -72,7 +74,7 @@ extension GitRepository {
         var untracked: [FileChange] = []
         for position in 0..<git_diff_num_deltas(workdir.pointer) {
             guard let delta = git_diff_get_delta(workdir.pointer, position)?.pointee,
-                  delta.status == GIT_DELTA_UNTRACKED, let change = Self.fileChange(delta)
+                delta.status == GIT_DELTA_UNTRACKED, let change = Self.fileChange(delta)
             else { continue }
             untracked.append(change)
         }
@@ -115,7 +117,7 @@ extension GitRepository {
         }
         for position in 0..<git_tree_entrycount(new) {
             guard let after = git_tree_entry_byindex(new, position),
-                  git_tree_entry_byname(old, git_tree_entry_name(after)) == nil
+                git_tree_entry_byname(old, git_tree_entry_name(after)) == nil
             else { continue }
             paths.append(path(after))
         }
@@ -171,7 +173,7 @@ extension GitRepository {
         result.reserveCapacity(count)
         for index in 0..<count {
             guard let delta = git_diff_get_delta(diff.pointer, index)?.pointee,
-                  !(excludingUntracked && delta.status == GIT_DELTA_UNTRACKED), let change = Self.fileChange(delta)
+                !(excludingUntracked && delta.status == GIT_DELTA_UNTRACKED), let change = Self.fileChange(delta)
             else { continue }
             result.append(change)
         }

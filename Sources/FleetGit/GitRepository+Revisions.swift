@@ -9,7 +9,8 @@ extension GitRepository {
     ///
     /// - Throws: ``GitError/unknownRevision(_:suggestion:isShallow:)`` (with a did-you-mean over branch and tag
     ///   names), ``GitError/ambiguousRevision(_:)``, ``GitError/missingObject(revision:isShallow:)`` (for example a
-    ///   parent beyond a shallow clone's boundary), ``GitError/unbornHead(branch:)``, ``GitError/notACommit(revision:kind:)``.
+    ///   parent beyond a shallow clone's boundary), ``GitError/unbornHead(branch:)``,
+    ///   ``GitError/notACommit(revision:kind:)``.
     public func resolveCommit(_ revision: String) throws(GitError) -> ObjectID {
         guard !revision.isEmpty, !revision.contains("\0") else {
             throw GitError.unknownRevision(revision, suggestion: nil, isShallow: isShallow)
@@ -68,10 +69,12 @@ extension GitRepository {
     /// A short hex string that looks like an abbreviated id (4–39 hex digits): "not found" means unknown, not
     /// missing.
     private static func isAbbreviatedID(_ revision: String) -> Bool {
-        (4..<40).contains(revision.utf8.count) && revision.utf8.allSatisfy { byte in
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
-                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
-        }
+        (4..<40).contains(revision.utf8.count)
+            && revision.utf8.allSatisfy { byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+            }
     }
 
     /// The name part of a revision expression: `main~3` → `main`, `v1^{commit}` → `v1`, `@{u}` → `@`.
@@ -126,7 +129,8 @@ extension GitRepository {
     ///   beyond a shallow clone's boundary.
     public func mergeBase(_ first: ObjectID, _ second: ObjectID) throws(GitError) -> ObjectID? {
         var result = git_oid()
-        var one = first.gitOID, two = second.gitOID
+        var one = first.gitOID
+        var two = second.gitOID
         let code = git_merge_base(&result, handle, &one, &two)
         if code >= 0 { return ObjectID(result) }
         let failure = LibGit2.lastFailure(code, "git_merge_base")
@@ -140,7 +144,8 @@ extension GitRepository {
     /// Whether `ancestor` is reachable from `descendant` by following parents (a commit is its own ancestor).
     public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) throws(GitError) -> Bool {
         if ancestor == descendant { return true }
-        var a = ancestor.gitOID, d = descendant.gitOID
+        var a = ancestor.gitOID
+        var d = descendant.gitOID
         let result = git_graph_descendant_of(handle, &d, &a)
         if result == GIT_ENOTFOUND.rawValue {
             throw GitError.missingObject(revision: "\(ancestor)..\(descendant)", isShallow: isShallow)
@@ -149,11 +154,9 @@ extension GitRepository {
         return result == 1
     }
 
-    /// The parents of a commit, first parent first.
+    /// The parents of a commit, first parent first (see ``CommitInfo/parents``).
     public func parents(of commit: ObjectID) throws(GitError) -> [ObjectID] {
-        let object = try lookupCommit(commit)
-        let count = git_commit_parentcount(object.pointer)
-        return (0..<count).compactMap { ObjectID(git_commit_parent_id(object.pointer, $0)) }
+        try commitInfo(commit).parents
     }
 
     /// Looks up a commit object, mapping "not found" to ``GitError/missingObject(revision:isShallow:)``.

@@ -53,7 +53,7 @@ extension GitRepository {
             } else {
                 if let prefixes, !prefixes.contains(where: { RelativePath.isWithin(path, directory: $0) }) { continue }
                 guard let mode = GitFileMode(normalizing: git_tree_entry_filemode_raw(entry).rawValue),
-                      let id = ObjectID(git_tree_entry_id(entry))
+                    let id = ObjectID(git_tree_entry_id(entry))
                 else { continue }
                 entries.append(TreeEntry(path: path, mode: mode, id: id))
             }
@@ -71,8 +71,8 @@ extension GitRepository {
         guard let pointer else { return nil }
         defer { git_tree_entry_free(pointer) }
         guard git_tree_entry_type(pointer) != GIT_OBJECT_TREE,
-              let mode = GitFileMode(normalizing: git_tree_entry_filemode_raw(pointer).rawValue),
-              let id = ObjectID(git_tree_entry_id(pointer))
+            let mode = GitFileMode(normalizing: git_tree_entry_filemode_raw(pointer).rawValue),
+            let id = ObjectID(git_tree_entry_id(pointer))
         else { return nil }
         return TreeEntry(path: relative, mode: mode, id: id)
     }

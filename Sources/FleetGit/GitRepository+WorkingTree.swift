@@ -56,10 +56,12 @@ extension GitRepository {
         try LibGit2.check(result, "git_status_file")
         if flags == GIT_STATUS_CURRENT.rawValue { return .clean }
         if flags & GIT_STATUS_IGNORED.rawValue != 0 { return .ignored }
-        let worktreeChanges = GIT_STATUS_WT_MODIFIED.rawValue | GIT_STATUS_WT_DELETED.rawValue
+        let worktreeChanges =
+            GIT_STATUS_WT_MODIFIED.rawValue | GIT_STATUS_WT_DELETED.rawValue
             | GIT_STATUS_WT_TYPECHANGE.rawValue | GIT_STATUS_WT_RENAMED.rawValue | GIT_STATUS_WT_UNREADABLE.rawValue
             | GIT_STATUS_CONFLICTED.rawValue
-        let indexChanges = GIT_STATUS_INDEX_NEW.rawValue | GIT_STATUS_INDEX_MODIFIED.rawValue
+        let indexChanges =
+            GIT_STATUS_INDEX_NEW.rawValue | GIT_STATUS_INDEX_MODIFIED.rawValue
             | GIT_STATUS_INDEX_DELETED.rawValue | GIT_STATUS_INDEX_RENAMED.rawValue
             | GIT_STATUS_INDEX_TYPECHANGE.rawValue
         if flags & worktreeChanges != 0 { return .modified }
@@ -126,7 +128,8 @@ private struct TrackedPaths {
 
     /// The first position whose path is not before `path`.
     private func lowerBound(_ path: String) -> Int {
-        var low = 0, high = paths.count
+        var low = 0
+        var high = paths.count
         while low < high {
             let middle = (low + high) / 2
             if PathOrder.precedes(paths[middle], path) { low = middle + 1 } else { high = middle }
@@ -167,6 +170,9 @@ private struct WorkingTreeWalker {
         var name: String
         /// nil for a directory.
         var mode: GitFileMode?
+        /// The name's bytes with a NUL, kept only when they are not valid UTF-8 (``name`` is then repaired with
+        /// U+FFFD and cannot be used to open the entry).
+        var rawName: [CChar]?
     }
 
     /// Walks the directory open at `directoryFD` (takes ownership of the descriptor and closes it), appending
@@ -176,31 +182,45 @@ private struct WorkingTreeWalker {
         guard let directory = fdopendir(directoryFD) else {
             let code = errno
             close(directoryFD)
-            throw GitError.fileSystem(FileSystemError(path: relative.isEmpty ? "." : relative, operation: "list",
-                                                      errno: code))
+            throw GitError.fileSystem(
+                FileSystemError(
+                    path: relative.isEmpty ? "." : relative, operation: "list",
+                    errno: code))
         }
         defer { closedir(directory) }
         var entries: [Entry] = []
         while let dirent = readdir(directory) {
+            var rawName: [CChar]?
             let name = withUnsafeBytes(of: &dirent.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                let bytes = raw.prefix { $0 != 0 }
+                let decoded = String(decoding: bytes, as: UTF8.self)
+                if decoded.utf8.count != bytes.count || !decoded.utf8.elementsEqual(bytes) {
+                    rawName = bytes.map { CChar(bitPattern: $0) } + [0]
+                }
+                return decoded
             }
             if name == "." || name == ".." || name == ".git" { continue }
             // d_type spares an lstat for directories and symlinks; regular files need one for the executable bit.
             switch Int32(dirent.pointee.d_type) {
-            case Int32(DT_DIR): entries.append(Entry(key: name + "/", name: name, mode: nil))
-            case Int32(DT_LNK): entries.append(Entry(key: name, name: name, mode: .symlink))
+            case Int32(DT_DIR): entries.append(Entry(key: name + "/", name: name, mode: nil, rawName: rawName))
+            case Int32(DT_LNK): entries.append(Entry(key: name, name: name, mode: .symlink, rawName: rawName))
             case Int32(DT_REG), Int32(DT_UNKNOWN):
                 var info = stat()
-                guard fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+                let result =
+                    if let rawName {
+                        fstatat(directoryFD, rawName, &info, AT_SYMLINK_NOFOLLOW)
+                    } else {
+                        fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW)
+                    }
+                guard result == 0 else {
                     if errno == ENOENT { continue }  // removed while we were walking
                     let path = relative.isEmpty ? name : relative + "/" + name
                     throw GitError.fileSystem(FileSystemError(path: path, operation: "inspect", errno: errno))
                 }
                 if info.st_mode & S_IFMT == S_IFDIR {
-                    entries.append(Entry(key: name + "/", name: name, mode: nil))
+                    entries.append(Entry(key: name + "/", name: name, mode: nil, rawName: rawName))
                 } else if let mode = GitFileMode(normalizing: UInt32(info.st_mode)) {
-                    entries.append(Entry(key: name, name: name, mode: mode))
+                    entries.append(Entry(key: name, name: name, mode: mode, rawName: rawName))
                 }
             default:
                 continue  // sockets, devices, fifos: git cannot track them
@@ -221,11 +241,12 @@ private struct WorkingTreeWalker {
                 files.append(WorkingTreeFile(path: path, mode: .gitlink, isTracked: true))
                 continue
             }
+            let rawName = entry.rawName ?? Array(entry.name.utf8CString)
             if !index.containsEntries(under: path) {
-                if isNestedRepository(directoryFD, entry.name) { continue }
+                if isNestedRepository(directoryFD, rawName) { continue }
                 if try repository.isIgnoredUntracked(path) { continue }
             }
-            let child = openat(directoryFD, entry.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let child = openat(directoryFD, rawName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             guard child >= 0 else {
                 if errno == ENOENT { continue }
                 throw GitError.fileSystem(FileSystemError(path: path, operation: "list", errno: errno))
@@ -236,8 +257,8 @@ private struct WorkingTreeWalker {
 
     /// Whether an untracked directory holds its own repository (git shows it as one `dir/` entry and never looks
     /// inside).
-    private func isNestedRepository(_ parentFD: Int32, _ name: String) -> Bool {
+    private func isNestedRepository(_ parentFD: Int32, _ name: [CChar]) -> Bool {
         var info = stat()
-        return fstatat(parentFD, name + "/.git", &info, AT_SYMLINK_NOFOLLOW) == 0
+        return fstatat(parentFD, Array(name.dropLast()) + Array("/.git".utf8CString), &info, AT_SYMLINK_NOFOLLOW) == 0
     }
 }

@@ -16,6 +16,9 @@ import Darwin
 /// (``workingTreeChanges(from:detectRenames:)``, ``workingTreeFiles()``, ``status(ofPath:)``,
 /// ``isIgnored(_:)``); ``commit(files:onto:message:author:committer:branch:update:allowCheckedOutBranch:allowEmpty:)``
 /// writes objects and a ref only.
+///
+/// Paths are repository-relative, `/`-separated `String`s. git stores names as bytes: a name that is not valid
+/// UTF-8 is reported with U+FFFD in place of the bad bytes, so it is listed but cannot be found again by that path.
 public final class GitRepository {
     let handle: OpaquePointer
 
@@ -90,7 +93,9 @@ public final class GitRepository {
     /// put into this repository's config at the global level, replacing whatever libgit2 loaded there.
     private func addGlobalConfigFromEnvironment() throws(GitError) {
         guard let file = environment["GIT_CONFIG_GLOBAL"], !file.isEmpty, file != "/dev/null" else { return }
-        let config = try LibGit2.make("git_repository_config", free: git_config_free) { git_repository_config(&$0, handle) }
+        let config = try LibGit2.make("git_repository_config", free: git_config_free) {
+            git_repository_config(&$0, handle)
+        }
         try LibGit2.check(
             git_config_add_file_ondisk(config.pointer, file, GIT_CONFIG_LEVEL_GLOBAL, handle, 1),
             "git_config_add_file_ondisk")

@@ -67,7 +67,8 @@ enum LibGit2 {
         let result = body(&pointer)
         try check(result, operation)
         guard let pointer else {
-            throw GitError.libgit2(.init(operation: "\(operation)", code: -1, errorClass: 0, message: "returned no object"))
+            throw GitError.libgit2(
+                .init(operation: "\(operation)", code: -1, errorClass: 0, message: "returned no object"))
         }
         return GitHandle(pointer, free: release)
     }
@@ -117,7 +118,8 @@ extension git_buf {
     mutating func takeString() -> String {
         defer { git_buf_dispose(&self) }
         guard let ptr else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: ptr, count: size).bindMemory(to: UInt8.self),
-                      as: UTF8.self)
+        return String(
+            decoding: UnsafeRawBufferPointer(start: ptr, count: size).bindMemory(to: UInt8.self),
+            as: UTF8.self)
     }
 }

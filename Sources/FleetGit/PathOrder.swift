@@ -10,7 +10,8 @@ import Darwin
 /// `memcmp`.
 enum PathOrder {
     static func precedes(_ lhs: String, _ rhs: String) -> Bool {
-        var lhs = lhs, rhs = rhs
+        var lhs = lhs
+        var rhs = rhs
         return lhs.withUTF8 { a in
             rhs.withUTF8 { b in
                 let common = min(a.count, b.count)

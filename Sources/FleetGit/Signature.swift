@@ -23,7 +23,8 @@ public struct Signature: Hashable, Sendable, CustomStringConvertible {
     /// A signature dated now, in the local time zone.
     public static func now(name: String, email: String) -> Signature {
         let seconds = currentUnixTime()
-        return Signature(name: name, email: email, time: seconds, offsetMinutes: GitDate.localOffsetMinutes(at: seconds))
+        return Signature(
+            name: name, email: email, time: seconds, offsetMinutes: GitDate.localOffsetMinutes(at: seconds))
     }
 
     /// The identity fleet uses when neither the environment nor the repository's config names one.
@@ -105,7 +106,8 @@ enum GitDate {
     static func formatOffset(_ minutes: Int) -> String {
         let sign = minutes < 0 ? "-" : "+"
         let value = abs(minutes)
-        let hours = value / 60, rest = value % 60
+        let hours = value / 60
+        let rest = value % 60
         return sign + (hours < 10 ? "0" : "") + String(hours) + (rest < 10 ? "0" : "") + String(rest)
     }
 
@@ -139,7 +141,8 @@ enum GitDate {
         guard let sign = text.first, sign == "+" || sign == "-" else { return nil }
         let digits = text.dropFirst().filter { $0 != ":" }
         guard digits.count == 4, digits.allSatisfy(\.isASCIIDigit), let value = Int(digits) else { return nil }
-        let hours = value / 100, minutes = value % 100
+        let hours = value / 100
+        let minutes = value % 100
         guard hours < 24, minutes < 60 else { return nil }
         return (sign == "-" ? -1 : 1) * (hours * 60 + minutes)
     }
@@ -148,7 +151,7 @@ enum GitDate {
     private static func parseISO(_ text: String) -> Parsed? {
         let chars = Array(text)
         guard chars.count >= 19, chars[4] == "-", chars[7] == "-", chars[10] == "T" || chars[10] == " ",
-              chars[13] == ":", chars[16] == ":"
+            chars[13] == ":", chars[16] == ":"
         else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             let slice = chars[range]
@@ -156,7 +159,7 @@ enum GitDate {
             return Int(String(slice))
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
         else { return nil }
         var index = 19
         if index < chars.count, chars[index] == "." || chars[index] == "," {
@@ -182,7 +185,7 @@ enum GitDate {
         guard fields.count == 5 || fields.count == 4 else { return nil }
         let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
         guard let day = Int(fields[0]), let monthIndex = months.firstIndex(of: fields[1].lowercased()),
-              let year = Int(fields[2])
+            let year = Int(fields[2])
         else { return nil }
         let clock = fields[3].split(separator: ":")
         guard clock.count == 2 || clock.count == 3, let hour = Int(clock[0]), let minute = Int(clock[1]) else {
@@ -195,8 +198,9 @@ enum GitDate {
             guard let parsed = parseOffset(fields[4]) else { return nil }
             offset = parsed
         }
-        return civil(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second,
-                     offset: offset)
+        return civil(
+            year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second,
+            offset: offset)
     }
 
     /// Converts a civil date and time in the given zone (nil: local) to a timestamp.
@@ -204,9 +208,10 @@ enum GitDate {
         year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, offset: Int?
     ) -> Parsed? {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour), (0...59).contains(minute),
-              (0...60).contains(second), (1970...9999).contains(year)
+            (0...60).contains(second), (1970...9999).contains(year)
         else { return nil }
-        let utc = Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400
+        let utc =
+            Int64(daysFromCivil(year: year, month: month, day: day)) * 86_400
             + Int64(hour * 3600 + minute * 60 + second)
         if let offset { return Parsed(time: utc - Int64(offset * 60), offsetMinutes: offset) }
         // Local time: the offset at the instant itself (one correction step handles DST boundaries well enough).

@@ -1,7 +1,8 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 private func gitopsFixture() throws -> GitFixture {
     try GitFixture.make(files: [
@@ -31,12 +32,17 @@ private func gitopsFixture() throws -> GitFixture {
         #expect(try fixture.git("rev-parse", "HEAD") == head.description)
         #expect(try fixture.git("status", "--porcelain") == statusBefore)
         #expect(try fixture.directory.read("apps/api/values.yaml") == "image: api:1.0\n")
-        #expect(try fixture.git("log", "--format=%P|%an <%ae>|%at %ai|%cn|%s|%b", "-1", "fleet/bump-api")
-            == "\(head)|Fleet Bot <bot@fleet.invalid>|1700000000 2023-11-14 22:13:20 +0000|Fleet Bot|Bump api to 1.1|By fleet.")
-        #expect(try fixture.lines("-c", "core.quotepath=off", "show", "--name-status", "--format=", "fleet/bump-api").sorted() == [
-            "A\tapps/api/current", "A\tapps/new/values.yaml", "A\tbin/deploy.sh", "A\tünï cödé/ñ.yaml",
-            "D\tapps/web/extra/only.yaml", "M\tapps/api/values.yaml",
-        ])
+        #expect(
+            try fixture.git("log", "--format=%P|%an <%ae>|%at %ai|%cn|%s|%b", "-1", "fleet/bump-api")
+                == "\(head)|Fleet Bot <bot@fleet.invalid>|1700000000 2023-11-14 22:13:20 +0000|Fleet Bot|"
+                + "Bump api to 1.1|By fleet."
+        )
+        #expect(
+            try fixture.lines("-c", "core.quotepath=off", "show", "--name-status", "--format=", "fleet/bump-api")
+                .sorted() == [
+                    "A\tapps/api/current", "A\tapps/new/values.yaml", "A\tbin/deploy.sh", "A\tünï cödé/ñ.yaml",
+                    "D\tapps/web/extra/only.yaml", "M\tapps/api/values.yaml",
+                ])
         #expect(try fixture.git("show", "fleet/bump-api:apps/api/values.yaml") == "image: api:1.1")
         let tree = try fixture.lines("ls-tree", "-r", "fleet/bump-api")
         #expect(tree.contains { $0.hasPrefix("100755 blob") && $0.hasSuffix("\tbin/deploy.sh") })
@@ -48,7 +54,9 @@ private func gitopsFixture() throws -> GitFixture {
         #expect(try fixture.git("reflog", "show", "--format=%gs", "fleet/bump-api") == "commit: Bump api to 1.1")
         // FleetGit reads back what it wrote.
         #expect(try repository.blob(at: "apps/api/current", in: commit) == Array("values.yaml".utf8))
-        #expect(nameStatus(try repository.changes(from: head, to: commit)) == (try fixture.nameStatus([head.description, commit.description])))
+        #expect(
+            nameStatus(try repository.changes(from: head, to: commit))
+                == (try fixture.nameStatus([head.description, commit.description])))
     }
 
     @Test func branchPolicies() throws {
@@ -58,16 +66,18 @@ private func gitopsFixture() throws -> GitFixture {
         let head = try repository.resolveCommit("HEAD")
         let first = try repository.commit(
             files: ["a.txt": .text("1\n")], onto: head, message: "one", branch: "bot")
-        #expect(try #require(throws: GitError.self) {
-            try repository.commit(files: ["a.txt": .text("2\n")], onto: first, message: "two", branch: "bot")
-        } == .branchExists("bot"))
+        #expect(
+            try #require(throws: GitError.self) {
+                try repository.commit(files: ["a.txt": .text("2\n")], onto: first, message: "two", branch: "bot")
+            } == .branchExists("bot"))
         let second = try repository.commit(
             files: ["a.txt": .text("2\n")], onto: first, message: "two", branch: "bot", update: .fastForward)
         #expect(try fixture.git("rev-parse", "bot") == second.description)
         // Building on the old base again is not a fast-forward.
         let error = try #require(throws: GitError.self) {
-            try repository.commit(files: ["b.txt": .text("b\n")], onto: head, message: "again", branch: "bot",
-                                  update: .fastForward)
+            try repository.commit(
+                files: ["b.txt": .text("b\n")], onto: head, message: "again", branch: "bot",
+                update: .fastForward)
         }
         guard case .branchMoved(branch: "bot", expected: head, actual: second, reason: _) = error else {
             Issue.record("unexpected \(error)")
@@ -88,14 +98,44 @@ private func gitopsFixture() throws -> GitFixture {
         }
     }
 
+    @Test func createsBranchesAndReadsCommits() throws {
+        let fixture = try gitopsFixture()
+        defer { fixture.remove() }
+        try fixture.commit(["README.md": "second\n"], message: "Second commit\n\nWith a body.")
+        let repository = try fixture.repository()
+        let head = try repository.resolveCommit("HEAD")
+        let first = try repository.resolveCommit("HEAD~1")
+        try repository.createBranch("release/1.0", at: first)
+        #expect(try fixture.git("rev-parse", "release/1.0") == first.description)
+        #expect(throws: GitError.branchExists("release/1.0")) { try repository.createBranch("release/1.0", at: head) }
+        try repository.createBranch("refs/heads/release/1.0", at: head, force: true)
+        #expect(try fixture.git("rev-parse", "release/1.0") == head.description)
+        #expect(throws: GitError.invalidBranchName("a b")) { try repository.createBranch("a b", at: head) }
+        #expect(throws: GitError.invalidBranchName("-x")) { try repository.createBranch("-x", at: head) }
+        #expect(throws: GitError.self) {
+            try repository.createBranch("ghost", at: #require(ObjectID(hex: String(repeating: "cd", count: 20))))
+        }
+        #expect(try repository.branchNames() == ["main", "release/1.0"])
+
+        let info = try repository.commitInfo(head)
+        let expected = try fixture.git("log", "-1", "--format=%T|%P|%an|%ae|%at|%cn|%ct", head.description)
+        #expect(
+            "\(info.tree)|\(info.parents.map(\.description).joined(separator: " "))|\(info.author.name)|"
+                + "\(info.author.email)|\(info.author.time)|\(info.committer.name)|\(info.committer.time)" == expected)
+        #expect(info.summary == "Second commit")
+        #expect(info.message == "Second commit\n\nWith a body.\n")
+        #expect(try repository.commitInfo(first).parents.isEmpty)
+    }
+
     @Test func refusesToMoveTheCheckedOutBranch() throws {
         let fixture = try gitopsFixture()
         defer { fixture.remove() }
         let repository = try fixture.repository()
         let head = try repository.resolveCommit("HEAD")
         #expect(throws: GitError.branchCheckedOut("main")) {
-            try repository.commit(files: ["a.txt": .text("a\n")], onto: head, message: "m", branch: "main",
-                                  update: .fastForward)
+            try repository.commit(
+                files: ["a.txt": .text("a\n")], onto: head, message: "m", branch: "main",
+                update: .fastForward)
         }
         #expect(try fixture.git("rev-parse", "main") == head.description)
         let moved = try repository.commit(
@@ -109,10 +149,13 @@ private func gitopsFixture() throws -> GitFixture {
         try FileSystem.removeTree(worktree.path)
         try fixture.git("worktree", "add", "--quiet", worktree.path, "other")
         #expect(throws: GitError.branchCheckedOut("other")) {
-            try repository.commit(files: ["a.txt": .text("b\n")], onto: head, message: "m", branch: "other",
-                                  update: .force)
+            try repository.commit(
+                files: ["a.txt": .text("b\n")], onto: head, message: "m", branch: "other",
+                update: .force)
         }
-        #expect(throws: GitError.branchCheckedOut("other")) { try repository.createBranch("other", at: moved, force: true) }
+        #expect(throws: GitError.branchCheckedOut("other")) {
+            try repository.createBranch("other", at: moved, force: true)
+        }
     }
 
     @Test func rootCommitInAnEmptyRepository() throws {
@@ -143,13 +186,19 @@ private func gitopsFixture() throws -> GitFixture {
                 return nil
             } catch { return error }
         }
-        #expect(attempt(["README.md/inner": .text("x")]).map { if case .pathConflict = $0 { true } else { false } } == true)
+        #expect(
+            attempt(["README.md/inner": .text("x")]).map { if case .pathConflict = $0 { true } else { false } } == true)
         #expect(attempt(["apps": .text("x")]).map { if case .pathConflict = $0 { true } else { false } } == true)
-        #expect(attempt(["n/a": .text("x"), "n": .text("y")]).map { if case .pathConflict = $0 { true } else { false } } == true)
+        #expect(
+            attempt(["n/a": .text("x"), "n": .text("y")]).map { if case .pathConflict = $0 { true } else { false } }
+                == true)
         for bad in ["../x", "/abs", ".git/config", "a/.GIT/x", "", ".", "a/../../b"] {
-            #expect(attempt([bad: .text("x")]).map { if case .invalidPath = $0 { true } else { false } } == true, "\(bad)")
+            #expect(
+                attempt([bad: .text("x")]).map { if case .invalidPath = $0 { true } else { false } } == true, "\(bad)")
         }
-        #expect(attempt(["a//b": .text("x"), "a/b": .text("y")]).map { if case .invalidPath = $0 { true } else { false } } == true)
+        #expect(
+            attempt(["a//b": .text("x"), "a/b": .text("y")]).map { if case .invalidPath = $0 { true } else { false } }
+                == true)
         #expect(attempt(["sub": .write(Array(String(repeating: "1", count: 40).utf8), mode: .gitlink)]) != nil)
         #expect(try !repository.branchExists("x"))  // nothing was written to the ref
         // Replacing a file by a directory works when the file is deleted in the same commit.
@@ -159,7 +208,10 @@ private func gitopsFixture() throws -> GitFixture {
         // Deleting a directory path removes everything below it; deleting a missing path is not an error.
         let pruned = try repository.commit(
             files: ["apps/web": .delete, "nothing/here": .delete], onto: head, message: "m", branch: "z")
-        #expect(try fixture.lines("ls-tree", "-r", "--name-only", pruned.description) == ["README.md", "apps/api/values.yaml"])
+        #expect(
+            try fixture.lines("ls-tree", "-r", "--name-only", pruned.description) == [
+                "README.md", "apps/api/values.yaml",
+            ])
     }
 
     @Test func nothingToCommitUnlessAllowed() throws {
@@ -201,8 +253,9 @@ private func gitopsFixture() throws -> GitFixture {
 
         let fallback = try fixture.repository(environment: isolated).commit(
             files: ["a": .text("1")], onto: head, message: "m", branch: nil)
-        #expect(try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", fallback.description)
-            == "fleet <fleet@localhost>|fleet <fleet@localhost>")
+        #expect(
+            try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", fallback.description)
+                == "fleet <fleet@localhost>|fleet <fleet@localhost>")
 
         try fixture.git("config", "user.name", "Config Person")
         try fixture.git("config", "user.email", "config@example.com")
@@ -211,14 +264,16 @@ private func gitopsFixture() throws -> GitFixture {
         environment["GIT_AUTHOR_DATE"] = "2024-05-01T12:00:00+02:00"
         let configured = try fixture.repository(environment: environment).commit(
             files: ["a": .text("2")], onto: head, message: "m", branch: nil)
-        #expect(try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%ad", "--date=raw", configured.description)
-            == "Config Person <config@example.com>|Env Committer <config@example.com>|1714557600 +0200")
+        #expect(
+            try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%ad", "--date=raw", configured.description)
+                == "Config Person <config@example.com>|Env Committer <config@example.com>|1714557600 +0200")
 
         let explicit = Signature(name: "Given", email: "given@example.com", time: 1_600_000_000, offsetMinutes: -330)
         let given = try fixture.repository(environment: environment).commit(
             files: ["a": .text("3")], onto: head, message: "m", author: explicit, committer: explicit, branch: nil)
-        #expect(try fixture.git("log", "-1", "--format=%an <%ae> %ad|%cn", "--date=raw", given.description)
-            == "Given <given@example.com> 1600000000 -0530|Given")
+        #expect(
+            try fixture.git("log", "-1", "--format=%an <%ae> %ad|%cn", "--date=raw", given.description)
+                == "Given <given@example.com> 1600000000 -0530|Given")
 
         environment["GIT_AUTHOR_DATE"] = "next tuesday"
         #expect(throws: GitError.self) {
@@ -227,7 +282,8 @@ private func gitopsFixture() throws -> GitFixture {
         }
         let bad = Signature(name: "A <b>", email: "x@y", time: 0)
         #expect(throws: GitError.self) {
-            try fixture.repository().commit(files: ["a": .text("5")], onto: head, message: "m", author: bad, branch: nil)
+            try fixture.repository().commit(
+                files: ["a": .text("5")], onto: head, message: "m", author: bad, branch: nil)
         }
     }
 
@@ -241,8 +297,9 @@ private func gitopsFixture() throws -> GitFixture {
         defer { fixture.remove() }
         var environment = fixture.environment()
         environment["GIT_AUTHOR_DATE"] = date
-        let result = try TestProcess.run("/usr/bin/git", ["-C", fixture.path, "var", "GIT_AUTHOR_IDENT"],
-                                         environment: environment)
+        let result = try TestProcess.run(
+            "/usr/bin/git", ["-C", fixture.path, "var", "GIT_AUTHOR_IDENT"],
+            environment: environment)
         let expected = result.stdout.split(separator: " ").suffix(2).joined(separator: " ")
             .filter { $0 != "\n" }
         let parsed = try #require(GitDate.parse(date))

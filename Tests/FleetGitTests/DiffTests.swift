@@ -1,6 +1,7 @@
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 /// One scenario: a change made on top of a base tree, compared through FleetGit and `git diff --name-status -M`.
 struct DiffScenario: CustomTestStringConvertible, Sendable {
@@ -79,8 +80,10 @@ private let scenarios: [DiffScenario] = [
         #expect(nameStatus(changes) == expected)
         // Every change carries the modes and ids of the sides that exist.
         for change in changes {
-            #expect((change.oldPath == nil) == (change.oldID == nil) && (change.oldPath == nil) == (change.oldMode == nil))
-            #expect((change.newPath == nil) == (change.newID == nil) && (change.newPath == nil) == (change.newMode == nil))
+            #expect(
+                (change.oldPath == nil) == (change.oldID == nil) && (change.oldPath == nil) == (change.oldMode == nil))
+            #expect(
+                (change.newPath == nil) == (change.newID == nil) && (change.newPath == nil) == (change.newMode == nil))
         }
         // Reversed, every addition is a deletion and the other way round.
         let reversed = try repository.changes(from: head, to: base)
@@ -95,7 +98,8 @@ private let scenarios: [DiffScenario] = [
         try fixture.git("mv", "keep.txt", "kept.txt")
         try fixture.commitAll("renames")
         let repository = try fixture.repository()
-        let changes = try repository.changes(from: repository.resolveCommit("HEAD~1"), to: repository.resolveCommit("HEAD"))
+        let changes = try repository.changes(
+            from: repository.resolveCommit("HEAD~1"), to: repository.resolveCommit("HEAD"))
         let exact = try #require(changes.first { $0.newPath == "kept.txt" })
         #expect(exact.status == .renamed && exact.similarity == 100 && exact.oldID == exact.newID)
         #expect(exact.paths == ["keep.txt", "kept.txt"])
@@ -104,7 +108,8 @@ private let scenarios: [DiffScenario] = [
         #expect((50..<100).contains(similar.similarity ?? 0))
         let withoutRenames = try repository.changes(
             from: repository.resolveCommit("HEAD~1"), to: repository.resolveCommit("HEAD"), detectRenames: false)
-        #expect(withoutRenames.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.added, .added, .deleted, .deleted])
+        #expect(
+            withoutRenames.map(\.status).sorted { $0.rawValue < $1.rawValue } == [.added, .added, .deleted, .deleted])
     }
 
     @Test func emptyTreeOnEitherSide() throws {

@@ -1,6 +1,7 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
+
+@testable import FleetGit
 
 /// The environment every repository under test is opened with: no user or system config (like the fixtures'
 /// git CLI), and a pinned identity and date, so that libgit2 and the git oracle see the same configuration.
@@ -70,7 +71,7 @@ func nameStatus(_ changes: [FileChange]) -> [String] { changes.map { comparable(
 /// comparisons with git keep exact renames (`R100`) and only the fact of an inexact one (`R~`).
 func comparable(_ line: String) -> String {
     guard let first = line.first, first == "R" || first == "C", !line.hasPrefix("\(first)100\t"),
-          let tab = line.firstIndex(of: "\t")
+        let tab = line.firstIndex(of: "\t")
     else { return line }
     return "\(first)~" + line[tab...]
 }

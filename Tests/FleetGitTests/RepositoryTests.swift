@@ -1,7 +1,8 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 #if canImport(Glibc)
 import Glibc
@@ -18,8 +19,30 @@ import Glibc
         #expect(!repository.isBare && !repository.isShallow && !repository.isHeadUnborn)
         #expect(try !repository.isEmpty)
         let service = try GitService(discoveringFrom: fixture.directory.appending("a"), environment: pinnedEnvironment)
-        #expect(try await service.withRepository { try $0.headCommit()?.description } == (try fixture.git("rev-parse", "HEAD")))
+        #expect(
+            try await service.withRepository { try $0.headCommit()?.description }
+                == (try fixture.git("rev-parse", "HEAD")))
         #expect(await service.workingDirectory == fixture.path)
+    }
+
+    @Test func serviceSerialisesConcurrentUse() async throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n", "b/c.txt": "c\n"])
+        defer { fixture.remove() }
+        let service = try GitService(openingAt: fixture.path, environment: pinnedEnvironment)
+        let expected = try fixture.lines("ls-files")
+        let listings = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try await service.withRepository { repository throws(GitError) in
+                        try repository.files(at: repository.resolveCommit("HEAD")).map(\.path)
+                    }
+                }
+            }
+            var all: [[String]] = []
+            for try await listing in group { all.append(listing) }
+            return all
+        }
+        #expect(listings.count == 8 && listings.allSatisfy { $0 == expected })
     }
 
     @Test func openDoesNotSearchUpwards() throws {
@@ -29,8 +52,9 @@ import Glibc
         #expect(throws: GitError.notARepository(path: subdirectory)) {
             try GitRepository.open(at: subdirectory, environment: pinnedEnvironment)
         }
-        #expect(try GitRepository.open(at: fixture.path + "/.git", environment: pinnedEnvironment).workingDirectory
-            == fixture.path)
+        #expect(
+            try GitRepository.open(at: fixture.path + "/.git", environment: pinnedEnvironment).workingDirectory
+                == fixture.path)
     }
 
     @Test func notARepositoryExplainsItself() throws {
@@ -43,10 +67,11 @@ import Glibc
             try GitRepository.discover(startingAt: directory.appending("x/y"), environment: environment)
         }
         #expect(error == .notARepository(path: directory.appending("x/y")))
-        #expect(error.diagnostics[0].description == """
-            error: not a git repository (or any of the parent directories): \(directory.appending("x/y"))
-              hint: run fleet inside a git checkout, or create one with 'git init'
-            """)
+        #expect(
+            error.diagnostics[0].description == """
+                error: not a git repository (or any of the parent directories): \(directory.appending("x/y"))
+                  hint: run fleet inside a git checkout, or create one with 'git init'
+                """)
         let missing = try #require(throws: GitError.self) {
             try GitRepository.discover(startingAt: directory.appending("nope"), environment: environment)
         }
@@ -61,8 +86,9 @@ import Glibc
         let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
         defer { fixture.remove() }
         try TestProcess.run("/bin/chown", ["-R", "nobody", fixture.path])
-        let gitStatus = try TestProcess.run("/usr/bin/git", ["-C", fixture.path, "status"],
-                                            environment: fixture.environment())
+        let gitStatus = try TestProcess.run(
+            "/usr/bin/git", ["-C", fixture.path, "status"],
+            environment: fixture.environment())
         #expect(gitStatus.exitCode != 0 && gitStatus.stderr.contains("dubious ownership"))
         let error = try #require(throws: GitError.self) { try fixture.repository() }
         #expect(error == .unsafeRepository(path: fixture.path))
@@ -86,8 +112,9 @@ import Glibc
         #expect(throws: GitError.self) { try repository.workingTreeChanges(from: head) }
         #expect(throws: GitError.self) { try repository.status(ofPath: "a.txt") }
         // Bare repositories have no checkout, so even HEAD's branch may be moved.
-        let commit = try repository.commit(files: ["b.txt": .text("b\n")], onto: head, message: "m", branch: "main",
-                                           update: .fastForward)
+        let commit = try repository.commit(
+            files: ["b.txt": .text("b\n")], onto: head, message: "m", branch: "main",
+            update: .fastForward)
         #expect(try repository.resolveCommit("main") == commit)
     }
 

@@ -1,7 +1,8 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 /// A history with every kind of name git resolves: branches, lightweight and annotated tags, a remote-tracking
 /// branch, and commits reachable only by id.
@@ -66,8 +67,9 @@ private func historyFixture() throws -> GitFixture {
         let rendered = error.diagnostics[0].description
         #expect(rendered.contains("error: unknown revision 'featrue'"))
         #expect(rendered.contains("hint: did you mean 'feature'?"))
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit("origin/mian~1") }
-            == .unknownRevision("origin/mian~1", suggestion: "origin/main", isShallow: false))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit("origin/mian~1") }
+                == .unknownRevision("origin/mian~1", suggestion: "origin/main", isShallow: false))
         #expect(throws: GitError.self) { try repository.resolveCommit("") }
     }
 
@@ -87,18 +89,21 @@ private func historyFixture() throws -> GitFixture {
         defer { fixture.remove() }
         let repository = try fixture.repository()
         let absent = String(repeating: "ab", count: 20)
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit(absent) }
-            == .missingObject(revision: absent, isShallow: false))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit(absent) }
+                == .missingObject(revision: absent, isShallow: false))
     }
 
     @Test func treesAndBlobsAreNotCommits() throws {
         let fixture = try historyFixture()
         defer { fixture.remove() }
         let repository = try fixture.repository()
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit("HEAD^{tree}") }
-            == .notACommit(revision: "HEAD^{tree}", kind: "tree"))
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit("HEAD:README.md") }
-            == .notACommit(revision: "HEAD:README.md", kind: "blob"))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit("HEAD^{tree}") }
+                == .notACommit(revision: "HEAD^{tree}", kind: "tree"))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit("HEAD:README.md") }
+                == .notACommit(revision: "HEAD:README.md", kind: "blob"))
     }
 
     @Test func ambiguousShortIDs() throws {
@@ -112,13 +117,17 @@ private func historyFixture() throws -> GitFixture {
         var seen: [Substring: String] = [:]
         var prefix: String?
         for id in ids {
-            if seen[id.prefix(4)] != nil { prefix = String(id.prefix(4)); break }
+            if seen[id.prefix(4)] != nil {
+                prefix = String(id.prefix(4))
+                break
+            }
             seen[id.prefix(4)] = id
         }
         let ambiguous = try #require(prefix)
         let repository = try fixture.repository()
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit(ambiguous) }
-            == .ambiguousRevision(ambiguous))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit(ambiguous) }
+                == .ambiguousRevision(ambiguous))
     }
 
     @Test func unbornHead() throws {
@@ -130,8 +139,9 @@ private func historyFixture() throws -> GitFixture {
         #expect(try repository.headCommit() == nil)
         #expect(try repository.currentBranch() == "main")
         for revision in ["HEAD", "HEAD~1", "@"] {
-            #expect(try #require(throws: GitError.self) { try repository.resolveCommit(revision) }
-                == .unbornHead(branch: "main"), "\(revision)")
+            #expect(
+                try #require(throws: GitError.self) { try repository.resolveCommit(revision) }
+                    == .unbornHead(branch: "main"), "\(revision)")
         }
         let error = try #require(throws: GitError.self) { try repository.resolveCommit("main") }
         guard case .unknownRevision = error else {

@@ -1,7 +1,8 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 extension Tag {
     @Tag static var integration: Self

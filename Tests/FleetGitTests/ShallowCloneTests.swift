@@ -1,7 +1,8 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 /// A source repository with three commits and a `git clone --depth <depth> file://…` of it.
 private func shallowClone(depth: Int) throws -> (source: GitFixture, clone: GitFixture) {
@@ -16,7 +17,10 @@ private func shallowClone(depth: Int) throws -> (source: GitFixture, clone: GitF
 @Suite struct ShallowCloneTests {
     @Test func detectsShallowClonesAndExplainsMissingHistory() throws {
         let (source, clone) = try shallowClone(depth: 1)
-        defer { source.remove(); clone.remove() }
+        defer {
+            source.remove()
+            clone.remove()
+        }
         let repository = try clone.repository()
         #expect(repository.isShallow)
         #expect(try !source.repository().isShallow)
@@ -27,13 +31,16 @@ private func shallowClone(depth: Int) throws -> (source: GitFixture, clone: GitF
         for revision in ["HEAD~1", "origin/main^", "main~2"] {
             let error = try #require(throws: GitError.self) { try repository.resolveCommit(revision) }
             #expect(error == .missingObject(revision: revision, isShallow: true), "\(revision)")
-            #expect(error.diagnostics[0].description.contains(
-                "hint: this is a shallow clone: fetch full history (actions/checkout: fetch-depth: 0) or git fetch --unshallow"))
+            #expect(
+                error.diagnostics[0].description.contains(
+                    "hint: this is a shallow clone: fetch full history (actions/checkout: fetch-depth: 0) or "
+                        + "git fetch --unshallow"))
         }
         // A base given by id that the clone never fetched.
         let first = try source.git("rev-parse", "HEAD~2")
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit(first) }
-            == .missingObject(revision: first, isShallow: true))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit(first) }
+                == .missingObject(revision: first, isShallow: true))
         let short = String(first.prefix(10))
         let unknown = try #require(throws: GitError.self) { try repository.resolveCommit(short) }
         #expect(unknown == .unknownRevision(short, suggestion: nil, isShallow: true))
@@ -49,13 +56,18 @@ private func shallowClone(depth: Int) throws -> (source: GitFixture, clone: GitF
 
     @Test func deeperCloneResolvesUpToItsBoundary() throws {
         let (source, clone) = try shallowClone(depth: 2)
-        defer { source.remove(); clone.remove() }
+        defer {
+            source.remove()
+            clone.remove()
+        }
         let repository = try clone.repository()
         #expect(repository.isShallow)
         #expect(try repository.resolveCommit("HEAD~1").description == (try source.git("rev-parse", "HEAD~1")))
-        #expect(try #require(throws: GitError.self) { try repository.resolveCommit("HEAD~2") }
-            == .missingObject(revision: "HEAD~2", isShallow: true))
-        let changes = try repository.changes(from: repository.resolveCommit("HEAD~1"), to: repository.resolveCommit("HEAD"))
+        #expect(
+            try #require(throws: GitError.self) { try repository.resolveCommit("HEAD~2") }
+                == .missingObject(revision: "HEAD~2", isShallow: true))
+        let changes = try repository.changes(
+            from: repository.resolveCommit("HEAD~1"), to: repository.resolveCommit("HEAD"))
         #expect(nameStatus(changes) == ["A\tdir/c.txt", "M\ta.txt"])
     }
 }

@@ -1,7 +1,8 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
 
 /// A tree with nested directories, an executable, a symlink, a submodule, and names git must not mangle.
 private func treeFixture() throws -> GitFixture {
@@ -76,12 +77,13 @@ private func lsTree(_ fixture: GitFixture, _ arguments: [String] = []) throws ->
         let first = try repository.resolveCommit("HEAD~1")
         try fixture.write("README.md", "changed in the worktree\n")
         try fixture.remove("a.txt")
-        #expect(try repository.files(at: first).map(\.description)
-            == lsTree(fixture).filter { entry in
-                !["tools/run.sh", "link-to-readme", "services/api/current", "vendor/sub"].contains {
-                    entry.hasSuffix("\t" + $0)
-                }
-            })
+        #expect(
+            try repository.files(at: first).map(\.description)
+                == lsTree(fixture).filter { entry in
+                    !["tools/run.sh", "link-to-readme", "services/api/current", "vendor/sub"].contains {
+                        entry.hasSuffix("\t" + $0)
+                    }
+                })
         #expect(try repository.blob(at: "README.md", in: first) == Array("top\n".utf8))
     }
 
@@ -102,8 +104,9 @@ private func lsTree(_ fixture: GitFixture, _ arguments: [String] = []) throws ->
         #expect(entry.id.description == (try fixture.git("rev-parse", "HEAD:services/api/main.py")))
         #expect(try repository.blobContent(entry.id) == Array("print(1)\n".utf8))
         let absent = try #require(ObjectID(hex: String(repeating: "ab", count: 20)))
-        #expect(try #require(throws: GitError.self) { try repository.blobContent(absent) }
-            == .missingObject(revision: absent.description, isShallow: false))
+        #expect(
+            try #require(throws: GitError.self) { try repository.blobContent(absent) }
+                == .missingObject(revision: absent.description, isShallow: false))
         #expect(throws: GitError.self) { try repository.files(at: absent) }
     }
 }

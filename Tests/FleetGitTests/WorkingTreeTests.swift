@@ -1,7 +1,12 @@
 import FleetBasics
-@testable import FleetGit
 import FleetTestSupport
 import Testing
+
+@testable import FleetGit
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A committed tree plus every kind of working-tree state: staged, unstaged, untracked (also in new
 /// directories), ignored (files, directories, negated patterns), deleted, renamed, chmod, symlinks.
@@ -58,11 +63,17 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         #expect(nameStatus(changes) == (tracked + untracked).sorted())
         // Spot checks on what the comparison covers.
         let paths = Set(changes.flatMap(\.paths))
-        #expect(paths.isSuperset(of: ["staged.txt", "both.txt", "README.md", "gone.txt", "src/entry.py", "chmod.sh",
-                                      "link", "new.txt", "newdir/sub/deeper.txt", "ünï dir/fïlé ü.txt", "keep.log",
-                                      "sub/secret.txt", "cache/x/y.txt", "docs/b.md"]))
-        #expect(paths.isDisjoint(with: ["debug.log", "build/out.bin", "secret.txt", "cache/x/y.tmp",
-                                        "services/api/local-only/x.txt", "onlyignored/a.log", "emptydir"]))
+        #expect(
+            paths.isSuperset(of: [
+                "staged.txt", "both.txt", "README.md", "gone.txt", "src/entry.py", "chmod.sh",
+                "link", "new.txt", "newdir/sub/deeper.txt", "ünï dir/fïlé ü.txt", "keep.log",
+                "sub/secret.txt", "cache/x/y.txt", "docs/b.md",
+            ]))
+        #expect(
+            paths.isDisjoint(with: [
+                "debug.log", "build/out.bin", "secret.txt", "cache/x/y.tmp",
+                "services/api/local-only/x.txt", "onlyignored/a.log", "emptydir",
+            ]))
         #expect(changes.first { $0.newPath == "src/entry.py" }?.status == .renamed)
         #expect(changes.first { $0.path == "gone.txt" }?.status == .deleted)
         #expect(changes.first { $0.path == "chmod.sh" }?.newMode == .executable)
@@ -75,8 +86,9 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         let repository = try fixture.repository()
         let untracked = try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"]).map { "A\t\($0)" }
         let older = try repository.resolveCommit("HEAD~1")
-        #expect(nameStatus(try repository.workingTreeChanges(from: older))
-            == (try fixture.nameStatus(["HEAD~1"]) + untracked).sorted())
+        #expect(
+            nameStatus(try repository.workingTreeChanges(from: older))
+                == (try fixture.nameStatus(["HEAD~1"]) + untracked).sorted())
         let everything = try repository.workingTreeChanges(from: nil)
         #expect(everything.allSatisfy { $0.status == .added })
         let present = try fixture.fields(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
@@ -124,13 +136,57 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         #expect(files.last?.mode == .gitlink)
     }
 
+    @Test func oddFileNamesSurviveTheRoundTrip() throws {
+        let names = [
+            "tab\there.txt", "quote\"d.txt", "back\\slash.txt", " leading space.txt", "new\nline.txt",
+            "emoji 🚀.txt", "décomposé.txt",
+        ]
+        var files: [String: String] = [:]
+        for name in names { files["odd/\(name)"] = "\(name)\n" }
+        let fixture = try GitFixture.make(files: files)
+        defer { fixture.remove() }
+        try fixture.write("odd/untracked \t.txt", "u\n")
+        let repository = try fixture.repository()
+        let head = try repository.resolveCommit("HEAD")
+        let tracked = try fixture.fields(["ls-files", "-z"])
+        #expect(try repository.files(at: head).map(\.path) == tracked)
+        #expect(
+            try repository.workingTreeFiles().map(\.path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+                == (tracked + ["odd/untracked \t.txt"]).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        for name in names {
+            #expect(try repository.blob(at: "odd/\(name)", in: head) == Array("\(name)\n".utf8), "\(name)")
+        }
+        try fixture.remove("odd/new\nline.txt")
+        #expect(
+            nameStatus(try repository.workingTreeChanges(from: head)) == [
+                "A\todd/untracked \t.txt", "D\todd/new\nline.txt",
+            ])
+    }
+
+    @Test func namesThatAreNotUTF8DoNotCrash() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
+        defer { fixture.remove() }
+        let invalid: [UInt8] =
+            Array(fixture.path.utf8) + Array("/bad-\u{1}".utf8) + [0xFF, 0xFE, 0x2E, 0x74, 0x78, 0x74, 0]
+        let fd = invalid.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+        }
+        try #require(fd >= 0)
+        close(fd)
+        let files = try fixture.repository().workingTreeFiles()
+        #expect(files.count == 2)
+        #expect(files.contains { $0.path.contains("\u{FFFD}") && !$0.isTracked })
+    }
+
     @Test func isIgnoredMatchesCheckIgnore() throws {
         let fixture = try dirtyFixture()
         defer { fixture.remove() }
         let repository = try fixture.repository()
-        let paths = ["debug.log", "keep.log", "build/out.bin", "build", "secret.txt", "sub/secret.txt",
-                     "cache/x/y.tmp", "cache/x/y.txt", "services/api/local-only/x.txt", "tracked-ignored.log",
-                     "README.md", "not-there.log", "not-there.txt", "deep/new/build/x"]
+        let paths = [
+            "debug.log", "keep.log", "build/out.bin", "build", "secret.txt", "sub/secret.txt",
+            "cache/x/y.tmp", "cache/x/y.txt", "services/api/local-only/x.txt", "tracked-ignored.log",
+            "README.md", "not-there.log", "not-there.txt", "deep/new/build/x",
+        ]
         for path in paths {
             let result = try TestProcess.run(
                 "/usr/bin/git", ["-C", fixture.path, "check-ignore", "--quiet", path],
