@@ -47,8 +47,9 @@ extension GitRepository {
         var reference: String?
         var currentTip: ObjectID?
         if let branch {
-            reference = try Self.branchReference(branch)
-            currentTip = try referenceTarget(try Self.branchReference(branch))
+            let name = try Self.branchReference(branch)
+            reference = name
+            currentTip = try referenceTarget(name)
         }
         if let reference, let branch {
             if let currentTip {
@@ -76,13 +77,18 @@ extension GitRepository {
         let updates = try Self.normalizedUpdates(files)
         var parentCommit: GitHandle?
         if let parent { parentCommit = try lookupCommit(parent) }
-        let emptyTreeID = try emptyTree()
-        let (baseTreeID, treeID) = try withTree(of: parent) { baseTree throws(GitError) in
-            let baseID = baseTree.map { ObjectID(git_tree_id($0).pointee) } ?? emptyTreeID
-            let newID = try buildTree(base: baseTree, updates: updates[...], directory: "") ?? emptyTreeID
-            return (baseID, newID)
+        let (baseTreeID, builtTreeID) = try withTree(of: parent) { baseTree throws(GitError) in
+            let baseID = baseTree.map { ObjectID(git_tree_id($0).pointee) }
+            return (baseID, try buildTree(base: baseTree, updates: updates[...], directory: ""))
         }
-        if !allowEmpty, treeID == baseTreeID { throw GitError.nothingToCommit(branch: branch) }
+        // nil stands for the empty tree on both sides.
+        let emptyTreeHex = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+        if !allowEmpty, (builtTreeID?.description ?? emptyTreeHex) == (baseTreeID?.description ?? emptyTreeHex) {
+            throw GitError.nothingToCommit(branch: branch)
+        }
+        // Every file was deleted (or there were none): commit the empty tree, written only now that it is needed.
+        let treeID: ObjectID
+        if let builtTreeID { treeID = builtTreeID } else { treeID = try emptyTree() }
 
         let newTree = try LibGit2.make("git_tree_lookup", free: git_tree_free) {
             var oid = treeID.gitOID
@@ -129,7 +135,8 @@ extension GitRepository {
             role, environment: environment, configName: value("user.name"), configEmail: value("user.email"))
     }
 
-    /// The id of the empty tree (written to the object database so that commits can use it).
+    /// Writes the empty tree to the object database (git knows it implicitly, libgit2 needs the object) and
+    /// returns its id.
     private func emptyTree() throws(GitError) -> ObjectID {
         let builder = try LibGit2.make("git_treebuilder_new", free: git_treebuilder_free) {
             git_treebuilder_new(&$0, handle, nil)

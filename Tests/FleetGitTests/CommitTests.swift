@@ -228,6 +228,20 @@ private func gitopsFixture() throws -> GitFixture {
         #expect(try fixture.git("rev-parse", "\(empty)^{tree}") == fixture.git("rev-parse", "HEAD^{tree}"))
         let detached = try repository.commit(files: ["n.txt": .text("n\n")], onto: head, message: "m", branch: nil)
         #expect(try fixture.git("cat-file", "-t", detached.description) == "commit")
+
+        // Deleting every file leaves the empty tree; committing it again changes nothing.
+        let emptied = try repository.commit(
+            files: ["README.md": .delete, "apps": .delete], onto: head, message: "m", branch: "emptied")
+        #expect(try fixture.git("rev-parse", "emptied^{tree}") == "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
+        #expect(throws: GitError.nothingToCommit(branch: nil)) {
+            try repository.commit(files: ["gone": .delete], onto: emptied, message: "m", branch: nil)
+        }
+        #expect(throws: GitError.nothingToCommit(branch: nil)) {
+            try repository.commit(files: [:], onto: nil, message: "m", branch: nil)
+        }
+        let emptyRoot = try repository.commit(files: [:], onto: nil, message: "m", branch: nil, allowEmpty: true)
+        #expect(try fixture.git("rev-parse", "\(emptyRoot)^{tree}") == "4b825dc642cb6eb9a060e54bf8d69288fbee4904")
+        try fixture.git("fsck", "--strict", "--no-progress")
     }
 
     @Test func messagesAreCleanedUpLikeGitCommit() throws {
