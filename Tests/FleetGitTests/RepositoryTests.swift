@@ -95,6 +95,22 @@ import Glibc
         #expect(error.description.contains("git config --global --add safe.directory '\(fixture.path)'"))
     }
 
+    @Test func linkedWorktrees() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
+        defer { fixture.remove() }
+        let worktree = try TemporaryDirectory(prefix: "fleet-linked")
+        defer { worktree.remove() }
+        try FileSystem.removeTree(worktree.path)
+        try fixture.git("worktree", "add", "--quiet", "-b", "side", worktree.path)
+        try worktree.write("side.txt", "only here\n")
+        let repository = try GitRepository.discover(startingAt: worktree.path, environment: pinnedEnvironment)
+        #expect(repository.workingDirectory == worktree.path)
+        #expect(try repository.currentBranch() == "side")
+        #expect(try repository.workingTreeFiles().map(\.path) == ["a.txt", "side.txt"])
+        #expect(try repository.status(ofPath: "side.txt") == .untracked)
+        #expect(try repository.branchNames() == ["main", "side"])
+    }
+
     @Test func bareRepositories() throws {
         let fixture = try GitFixture.make(files: ["a.txt": "a\n"])
         defer { fixture.remove() }

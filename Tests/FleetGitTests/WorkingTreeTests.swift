@@ -16,7 +16,7 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         "README.md": "readme\n", "src/main.py": (0..<30).map { "print(\($0))\n" }.joined(), "src/util.py": "u\n",
         "docs/a.md": "a\n", "docs/b.md": "b\n", "staged.txt": "s\n", "both.txt": "b\n", "gone.txt": "g\n",
         "chmod.sh": "#!/bin/sh\n",
-        "services/api/.gitignore": "local-only/\n", "services/api/app.py": "app\n",
+        "services/api/.gitignore": "local-only/\n", "services/api/app.py": "app\n", "typechange.txt": "t\n",
     ])
     try fixture.write("tracked-ignored.log", "tracked although ignored\n")
     try fixture.git("add", "--force", "tracked-ignored.log")
@@ -33,6 +33,7 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
     try fixture.git("rm", "--quiet", "--cached", "docs/b.md")  // deleted from the index, still on disk: untracked
     try fixture.chmod("chmod.sh", 0o755)
     try fixture.symlink("link", to: "README.md")
+    try fixture.symlink("typechange.txt", to: "README.md")  // a file becomes a symlink, unstaged
     try fixture.write("new.txt", "new\n")
     try fixture.write("newdir/sub/deeper.txt", "deeper\n")
     try fixture.write("newdir/top.txt", "top\n")
@@ -78,6 +79,7 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         #expect(changes.first { $0.path == "gone.txt" }?.status == .deleted)
         #expect(changes.first { $0.path == "chmod.sh" }?.newMode == .executable)
         #expect(changes.first { $0.path == "link" }?.newMode == .symlink)
+        #expect(changes.first { $0.path == "typechange.txt" }?.status == .typeChanged)
     }
 
     @Test func workingTreeChangesAgainstAnOlderCommitAndTheEmptyTree() throws {
