@@ -1,0 +1,63 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `lstat` fields that tell whether a file may have changed since it was last hashed (git's index uses the
+/// same idea). Times are nanoseconds since the Unix epoch.
+public struct FileStat: Hashable, Sendable {
+    public var size: UInt64
+    public var modificationTime: Int64
+    /// Changes on every write, chmod, rename and link count change, and cannot be set by `touch -d`: a file
+    /// restored with an old mtime (`tar`, `cp -p`) still differs here.
+    public var changeTime: Int64
+    public var inode: UInt64
+    /// The raw `st_mode` (type and permission bits).
+    public var mode: UInt32
+
+    public init(size: UInt64, modificationTime: Int64, changeTime: Int64, inode: UInt64, mode: UInt32) {
+        self.size = size
+        self.modificationTime = modificationTime
+        self.changeTime = changeTime
+        self.inode = inode
+        self.mode = mode
+    }
+
+    init(_ info: stat) {
+        #if canImport(Darwin)
+        let mtime = info.st_mtimespec, ctime = info.st_ctimespec
+        #else
+        let mtime = info.st_mtim, ctime = info.st_ctim
+        #endif
+        self.init(
+            size: UInt64(max(info.st_size, 0)),
+            modificationTime: Int64(mtime.tv_sec) * 1_000_000_000 + Int64(mtime.tv_nsec),
+            changeTime: Int64(ctime.tv_sec) * 1_000_000_000 + Int64(ctime.tv_nsec),
+            inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
+    }
+
+    /// The entry at `path` without following a final symlink.
+    /// - Throws: ``HashingError`` (``HashingError/vanished(path:)`` when nothing is there).
+    public static func of(_ path: String) throws(HashingError) -> FileStat {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw HashingError(path: path, errno: errno, operation: "stat") }
+        return FileStat(info)
+    }
+
+    /// The normalised mode; nil for directories and special files.
+    public var fileMode: FileMode? { FileMode(statMode: mode) }
+
+    /// The current time of the clock the kernel stamps files with (`CLOCK_REALTIME_COARSE` on Linux), in
+    /// nanoseconds. A file whose mtime and ctime are older than a reading taken *before* it was hashed cannot
+    /// have been written again within the same timestamp tick (see ``StatMemo``).
+    public static func fileClockNow() -> Int64 {
+        var now = timespec()
+        #if os(Linux)
+        clock_gettime(CLOCK_REALTIME_COARSE, &now)
+        #else
+        clock_gettime(CLOCK_REALTIME, &now)
+        #endif
+        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+}
