@@ -71,7 +71,7 @@ public enum ContentHash {
             case 0o100000:
                 if let hashed = try hashRegularFile(path) { return hashed }
             default:
-                throw HashingError.notAFile(path: path, kind: kindName(current.mode))
+                throw HashingError.notAFile(path: path, kind: current.kindDescription)
             }
         }
         throw HashingError.changedWhileHashing(path: path)
@@ -157,16 +157,5 @@ public enum ContentHash {
             total += UInt64(n)
         }
         return (hasher.finalize(), total)
-    }
-
-    static func kindName(_ mode: UInt32) -> String {
-        switch mode & 0o170000 {
-        case 0o040000: "directory"
-        case 0o010000: "FIFO"
-        case 0o140000: "socket"
-        case 0o020000: "character device"
-        case 0o060000: "block device"
-        default: "special file"
-        }
     }
 }

@@ -45,8 +45,29 @@ public struct FileStat: Hashable, Sendable {
         return FileStat(info)
     }
 
+    /// The file open as `descriptor` (`fstat`); `path` is only used in errors.
+    public static func of(descriptor: Int32, path: String) throws(HashingError) -> FileStat {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw HashingError(path: path, errno: errno, operation: "stat") }
+        return FileStat(info)
+    }
+
     /// The normalised mode; nil for directories and special files.
     public var fileMode: FileMode? { FileMode(statMode: mode) }
+
+    /// What kind of entry this is, for messages: "file", "directory", "symlink", "FIFO", "socket"…
+    public var kindDescription: String {
+        switch mode & 0o170000 {
+        case 0o100000: "file"
+        case 0o120000: "symlink"
+        case 0o040000: "directory"
+        case 0o010000: "FIFO"
+        case 0o140000: "socket"
+        case 0o020000: "character device"
+        case 0o060000: "block device"
+        default: "special file"
+        }
+    }
 
     /// The current time of the clock the kernel stamps files with (`CLOCK_REALTIME_COARSE` on Linux), in
     /// nanoseconds. A file whose mtime and ctime are older than a reading taken *before* it was hashed cannot

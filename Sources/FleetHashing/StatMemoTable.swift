@@ -37,26 +37,30 @@ struct StatMemoTable: Sendable {
     /// Validates a file's bytes: header, sizes, checksum, every path inside the string table, strict order.
     init(bytes: [UInt8]) throws(FormatError) {
         guard bytes.count >= Self.headerSize else { throw FormatError(reason: "truncated header") }
-        let header = try bytes.withUnsafeBytes { raw in Result { () throws(FormatError) -> (Int, Int) in
-            guard raw.prefix(8).elementsEqual(Self.magic) else { throw FormatError(reason: "not a fleet stat memo") }
-            let version = raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
-            guard version == Self.version else { throw FormatError(reason: "unsupported version \(version)") }
-            let recordSize = raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
-            guard recordSize == Self.recordSize else { throw FormatError(reason: "unexpected record size") }
-            let count = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
-            let strings = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
-            let (records, overflow) = count.multipliedReportingOverflow(by: UInt64(Self.recordSize))
-            guard !overflow, records <= UInt64(raw.count), strings <= UInt64(raw.count),
-                UInt64(Self.headerSize) + records + strings == UInt64(raw.count)
-            else { throw FormatError(reason: "truncated or oversized (sizes do not add up)") }
-            let stored = Fingerprint(
-                high: raw.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian,
-                low: raw.loadUnaligned(fromByteOffset: 40, as: UInt64.self).littleEndian)
-            guard ContentHash.of(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize...])) == stored else {
-                throw FormatError(reason: "checksum mismatch")
+        let header = try bytes.withUnsafeBytes { raw in
+            Result { () throws(FormatError) -> (Int, Int) in
+                guard raw.prefix(8).elementsEqual(Self.magic) else {
+                    throw FormatError(reason: "not a fleet stat memo")
+                }
+                let version = raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self).littleEndian
+                guard version == Self.version else { throw FormatError(reason: "unsupported version \(version)") }
+                let recordSize = raw.loadUnaligned(fromByteOffset: 12, as: UInt32.self).littleEndian
+                guard recordSize == Self.recordSize else { throw FormatError(reason: "unexpected record size") }
+                let count = raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
+                let strings = raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self).littleEndian
+                let (records, overflow) = count.multipliedReportingOverflow(by: UInt64(Self.recordSize))
+                guard !overflow, records <= UInt64(raw.count), strings <= UInt64(raw.count),
+                    UInt64(Self.headerSize) + records + strings == UInt64(raw.count)
+                else { throw FormatError(reason: "truncated or oversized (sizes do not add up)") }
+                let stored = Fingerprint(
+                    high: raw.loadUnaligned(fromByteOffset: 32, as: UInt64.self).littleEndian,
+                    low: raw.loadUnaligned(fromByteOffset: 40, as: UInt64.self).littleEndian)
+                guard ContentHash.of(UnsafeRawBufferPointer(rebasing: raw[Self.headerSize...])) == stored else {
+                    throw FormatError(reason: "checksum mismatch")
+                }
+                return (Int(count), Self.headerSize + Int(records))
             }
-            return (Int(count), Self.headerSize + Int(records))
-        } }.get()
+        }.get()
         self.bytes = bytes
         self.count = header.0
         self.stringsStart = header.1
@@ -65,23 +69,25 @@ struct StatMemoTable: Sendable {
 
     private func validateRecords() throws(FormatError) {
         let stringBytes = bytes.count - stringsStart
-        try bytes.withUnsafeBytes { raw in Result { () throws(FormatError) in
-            var previous: UnsafeRawBufferPointer?
-            for index in 0..<count {
-                let base = Self.headerSize + index * Self.recordSize
-                let offset = Int(raw.loadUnaligned(fromByteOffset: base, as: UInt32.self).littleEndian)
-                let length = Int(raw.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self).littleEndian)
-                guard offset <= stringBytes, length <= stringBytes - offset else {
-                    throw FormatError(reason: "record \(index) points outside the string table")
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(FormatError) in
+                var previous: UnsafeRawBufferPointer?
+                for index in 0..<count {
+                    let base = Self.headerSize + index * Self.recordSize
+                    let offset = Int(raw.loadUnaligned(fromByteOffset: base, as: UInt32.self).littleEndian)
+                    let length = Int(raw.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self).littleEndian)
+                    guard offset <= stringBytes, length <= stringBytes - offset else {
+                        throw FormatError(reason: "record \(index) points outside the string table")
+                    }
+                    let start = stringsStart + offset
+                    let path = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
+                    if let previous, Self.compare(previous, path) >= 0 {
+                        throw FormatError(reason: "records out of order")
+                    }
+                    previous = path
                 }
-                let start = stringsStart + offset
-                let path = UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])
-                if let previous, Self.compare(previous, path) >= 0 {
-                    throw FormatError(reason: "records out of order")
-                }
-                previous = path
             }
-        } }.get()
+        }.get()
     }
 
     /// The entry recorded for `path`.

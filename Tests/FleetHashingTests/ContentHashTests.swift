@@ -6,11 +6,14 @@ import Testing
 
 @Suite struct ContentHashTests {
     /// Sizes around the interesting edges: empty, tiny, a page, the read chunk (one-shot vs streamed), and big odd.
-    static let sizes = [0, 1, 3, 4096, ContentHash.readChunkSize - 1, ContentHash.readChunkSize,
-                        ContentHash.readChunkSize + 1, (1 << 20) + 13, 3 * (1 << 20) + 7]
+    static let sizes = [
+        0, 1, 3, 4096, ContentHash.readChunkSize - 1, ContentHash.readChunkSize,
+        ContentHash.readChunkSize + 1, (1 << 20) + 13, 3 * (1 << 20) + 7,
+    ]
 
-    @Test(.enabled(if: TestFiles.xxhsum != nil, "xxhsum is not installed (apt-get install xxhash)"),
-          arguments: sizes)
+    @Test(
+        .enabled(if: TestFiles.xxhsum != nil, "xxhsum is not installed (apt-get install xxhash)"),
+        arguments: sizes)
     func matchesXxhsum(size: Int) async throws {
         try await withTemporaryDirectory { dir in
             let bytes = TestFiles.bytes(count: size, seed: UInt64(size))
@@ -46,8 +49,10 @@ import Testing
         #expect(streamed == ContentHash.of(bytes))
     }
 
-    @Test(arguments: [(UInt32(0o644), FileMode.regular), (0o600, .regular), (0o664, .regular), (0o755, .executable),
-                      (0o744, .executable), (0o701, .executable), (0o610, .executable)])
+    @Test(arguments: [
+        (UInt32(0o644), FileMode.regular), (0o600, .regular), (0o664, .regular), (0o755, .executable),
+        (0o744, .executable), (0o701, .executable), (0o610, .executable),
+    ])
     func modesNormaliseLikeGit(permissions: UInt32, expected: FileMode) async throws {
         try await withTemporaryDirectory { dir in
             let path = try TestFiles.write([1, 2, 3], to: "f", in: dir, mode: permissions)
@@ -64,7 +69,9 @@ import Testing
         let json = try JSONEncoder().encode(FileMode.allCases)
         #expect(String(decoding: json, as: UTF8.self) == #"["100644","100755","120000"]"#)
         #expect(try JSONDecoder().decode([FileMode].self, from: json) == FileMode.allCases)
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode([FileMode].self, from: Data(#"["100600"]"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([FileMode].self, from: Data(#"["100600"]"#.utf8))
+        }
     }
 
     @Test func symlinkDigestIsItsTargetTextAndIsNeverFollowed() async throws {
@@ -107,7 +114,9 @@ import Testing
     @Test func errnoClassification() {
         #expect(HashingError(path: "p", errno: EACCES, operation: "open") == .permissionDenied(path: "p"))
         #expect(HashingError(path: "p", errno: ENOTDIR, operation: "open") == .vanished(path: "p"))
-        #expect(HashingError(path: "p", errno: EIO, operation: "read") == .readFailed(path: "p", operation: "read", errno: EIO))
+        #expect(
+            HashingError(path: "p", errno: EIO, operation: "read")
+                == .readFailed(path: "p", operation: "read", errno: EIO))
         #expect(HashingError.permissionDenied(path: "p").diagnostics.first?.hints.isEmpty == false)
     }
 }
@@ -118,8 +127,10 @@ import Testing
             var paths: [String] = []
             for index in 0..<200 {
                 let size = (index * 7919) % 300_000
-                paths.append(try TestFiles.write(TestFiles.bytes(count: size, seed: UInt64(index)),
-                                                 to: "d\(index % 7)/f\(index)", in: dir, mode: index % 5 == 0 ? 0o755 : 0o644))
+                paths.append(
+                    try TestFiles.write(
+                        TestFiles.bytes(count: size, seed: UInt64(index)),
+                        to: "d\(index % 7)/f\(index)", in: dir, mode: index % 5 == 0 ? 0o755 : 0o644))
                 if index % 50 == 3 { paths.append(dir.appending("missing-\(index)")) }
             }
             #expect(symlink("d0/f0", dir.appending("link")) == 0)

@@ -12,8 +12,11 @@ import Testing
         #expect(Fingerprint(hex: "0123456789ABCDEFFEDCBA9876543210") == value)
     }
 
-    @Test(arguments: ["", "0123", String(repeating: "0", count: 31), String(repeating: "0", count: 33),
-                      String(repeating: "g", count: 32), String(repeating: "0", count: 31) + " ", "é" + String(repeating: "0", count: 30)])
+    @Test(arguments: [
+        "", "0123", String(repeating: "0", count: 31), String(repeating: "0", count: 33),
+        String(repeating: "g", count: 32), String(repeating: "0", count: 31) + " ",
+        "é" + String(repeating: "0", count: 30),
+    ])
     func rejectsMalformedHex(_ text: String) {
         #expect(Fingerprint(hex: text) == nil)
     }
@@ -30,7 +33,10 @@ import Testing
 
     @Test func ordersByHighThenLow() {
         let values = [Fingerprint(high: 2, low: 0), Fingerprint(high: 1, low: 9), Fingerprint(high: 1, low: 3)]
-        #expect(values.sorted() == [Fingerprint(high: 1, low: 3), Fingerprint(high: 1, low: 9), Fingerprint(high: 2, low: 0)])
+        #expect(
+            values.sorted() == [
+                Fingerprint(high: 1, low: 3), Fingerprint(high: 1, low: 9), Fingerprint(high: 2, low: 0),
+            ])
     }
 }
 
@@ -42,14 +48,27 @@ import Testing
     }
 
     @Test func fieldsAreLengthPrefixed() {
-        let abc = fingerprint { $0.add("ab"); $0.add("c") }
-        let aBc = fingerprint { $0.add("a"); $0.add("bc") }
+        let abc = fingerprint {
+            $0.add("ab"); $0.add("c")
+        }
+        let aBc = fingerprint {
+            $0.add("a"); $0.add("bc")
+        }
         #expect(abc != aBc)
         #expect(fingerprint { $0.add(["a,b"]) } != fingerprint { $0.add(["a", "b"]) })
-        #expect(fingerprint { $0.add(["a"]); $0.add(["b"]) } != fingerprint { $0.add(["a", "b"]) })
+        #expect(
+            fingerprint {
+                $0.add(["a"]); $0.add(["b"])
+            } != fingerprint { $0.add(["a", "b"]) })
         #expect(fingerprint { $0.add(Optional<String>.none) } != fingerprint { $0.add(Optional("")) })
         #expect(fingerprint { $0.add("") } != fingerprint { _ in })
-        #expect(fingerprint { $0.add(tag: "v1"); $0.add(1) } != fingerprint { $0.add(tag: "v2"); $0.add(1) })
+        #expect(
+            fingerprint {
+                $0.add(tag: "v1"); $0.add(1)
+            }
+                != fingerprint {
+                    $0.add(tag: "v2"); $0.add(1)
+                })
     }
 
     @Test func sameFieldsSameFingerprint() {

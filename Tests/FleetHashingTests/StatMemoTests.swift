@@ -15,7 +15,8 @@ import Testing
     }
 
     @Test func hitWhenEveryFieldMatchesAndTheEntryIsOlder() {
-        #expect(memo().lookup("src/a.swift", stat: Self.stat) == FileDigest(mode: .regular, size: 10, digest: Self.digest))
+        #expect(
+            memo().lookup("src/a.swift", stat: Self.stat) == FileDigest(mode: .regular, size: 10, digest: Self.digest))
         #expect(memo().lookup("src/b.swift", stat: Self.stat) == nil)
     }
 
@@ -42,9 +43,11 @@ import Testing
             var memo = StatMemo()
             let names = ["b", "a", "é/x", "a/b", "a.b", "z", "A", "a b"]
             for (index, name) in names.enumerated() {
-                let stat = FileStat(size: UInt64(index), modificationTime: Int64(index), changeTime: -Int64(index),
-                                    inode: UInt64.max - UInt64(index), mode: 0o120777)
-                memo.record(name, stat: stat, digest: Fingerprint(high: UInt64(index), low: ~UInt64(index)), recordedAt: 5)
+                let stat = FileStat(
+                    size: UInt64(index), modificationTime: Int64(index), changeTime: -Int64(index),
+                    inode: UInt64.max - UInt64(index), mode: 0o120777)
+                memo.record(
+                    name, stat: stat, digest: Fingerprint(high: UInt64(index), low: ~UInt64(index)), recordedAt: 5)
             }
             try memo.save(to: path)
             #expect(!memo.hasChanges)
@@ -52,7 +55,8 @@ import Testing
             var (loaded, status) = StatMemo.load(from: path)
             #expect(status == .loaded(entries: names.count))
             #expect(loaded.count == names.count)
-            #expect(loaded.entries.map(\.path) == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+            #expect(
+                loaded.entries.map(\.path) == names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
             for (index, name) in names.enumerated() {
                 #expect(loaded.entry(for: name)?.digest == Fingerprint(high: UInt64(index), low: ~UInt64(index)))
                 #expect(loaded.entry(for: name)?.stat.inode == UInt64.max - UInt64(index))
@@ -114,17 +118,21 @@ import Testing
         try await withTemporaryDirectory { dir in
             var memo = StatMemo()
             for index in 0..<100_000 {
-                let stat = FileStat(size: UInt64(index), modificationTime: 1, changeTime: 1, inode: UInt64(index), mode: 0o100644)
-                memo.record("services/svc\(index % 97)/src/file\(index).py", stat: stat,
-                            digest: Fingerprint(high: UInt64(index), low: 0), recordedAt: 2)
+                let stat = FileStat(
+                    size: UInt64(index), modificationTime: 1, changeTime: 1, inode: UInt64(index), mode: 0o100644)
+                memo.record(
+                    "services/svc\(index % 97)/src/file\(index).py", stat: stat,
+                    digest: Fingerprint(high: UInt64(index), low: 0), recordedAt: 2)
             }
             let path = dir.appending("stat")
             try memo.save(to: path)
             let (loaded, status) = StatMemo.load(from: path)
             #expect(status == .loaded(entries: 100_000))
             for index in stride(from: 0, to: 100_000, by: 997) {
-                let stat = FileStat(size: UInt64(index), modificationTime: 1, changeTime: 1, inode: UInt64(index), mode: 0o100644)
-                #expect(loaded.lookup("services/svc\(index % 97)/src/file\(index).py", stat: stat)?.digest
+                let stat = FileStat(
+                    size: UInt64(index), modificationTime: 1, changeTime: 1, inode: UInt64(index), mode: 0o100644)
+                #expect(
+                    loaded.lookup("services/svc\(index % 97)/src/file\(index).py", stat: stat)?.digest
                         == Fingerprint(high: UInt64(index), low: 0))
             }
             #expect(loaded.entry(for: "services/svc0/src/file-missing.py") == nil)

@@ -14,7 +14,9 @@ enum TestFiles {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 let word = (state ^ (state >> 29)).littleEndian
                 let n = min(8, count - offset)
-                withUnsafeBytes(of: word) { raw.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: n) }
+                withUnsafeBytes(of: word) {
+                    raw.baseAddress!.advanced(by: offset).copyMemory(from: $0.baseAddress!, byteCount: n)
+                }
                 offset += n
             }
             initialized = count
@@ -36,7 +38,9 @@ enum TestFiles {
     static func setModificationTime(_ path: String, nanoseconds: Int64) throws {
         let time = timespec(tv_sec: Int(nanoseconds / 1_000_000_000), tv_nsec: Int(nanoseconds % 1_000_000_000))
         let result = withUnsafePointer(to: (time, time)) { pair in
-            pair.withMemoryRebound(to: timespec.self, capacity: 2) { utimensat(AT_FDCWD, path, $0, AT_SYMLINK_NOFOLLOW) }
+            pair.withMemoryRebound(to: timespec.self, capacity: 2) {
+                utimensat(AT_FDCWD, path, $0, AT_SYMLINK_NOFOLLOW)
+            }
         }
         if result != 0 { throw FixtureError("utimensat \(path): \(String(cString: strerror(errno)))") }
     }

@@ -21,7 +21,10 @@ import Testing
             let root = dir.appending("ws")
             let cache = dir.appending("cache")
             let files = ["a.txt": "alpha", "src/b.txt": "bravo", "src/c.sh": "#!/bin/sh\n"]
-            for (name, text) in files { try TestFiles.write(Array(text.utf8), to: "ws/" + name, in: dir, mode: name.hasSuffix(".sh") ? 0o755 : 0o644) }
+            for (name, text) in files {
+                try TestFiles.write(
+                    Array(text.utf8), to: "ws/" + name, in: dir, mode: name.hasSuffix(".sh") ? 0o755 : 0o644)
+            }
             #expect(symlink("a.txt", FileSystem.join(root, "link")) == 0)
             let paths = ["a.txt", "src/b.txt", "src/c.sh", "link"]
             try waitUntilFilesAreOld(paths.map { FileSystem.join(root, $0) })
