@@ -10,8 +10,9 @@ import FleetHashing
 enum BlobVerdict: Equatable {
     case valid(size: UInt64)
     case missing
-    /// Decompressed to more than the caller's limit: not proven corrupt, so kept, but not returned.
-    case tooLarge
+    /// Not the size the caller expects (more than its limit, or not exactly the expected size): not proven
+    /// corrupt, so kept, but not returned.
+    case unexpectedSize
     case corrupt(String)
     case unreadable(String)
 }
@@ -144,6 +145,9 @@ extension DiskCacheStore {
             verdict = try verifyBlob(digest, from: input, path: blob, sizeLimit: expectedSize, reserve: { _ in }) {
                 (chunk) throws(CacheError) in try writeAll(output, chunk, path: path)
             }
+            // The right content for the digest but not the size the caller expects: the entry is wrong, not
+            // the blob, so keep the blob and miss.
+            if case let .valid(size) = verdict, let expectedSize, size != expectedSize { verdict = .unexpectedSize }
             if case .valid = verdict, fchmod(output, mode_t(permissions & 0o777)) != 0 {
                 throw CacheError.io(path, "set the mode of", errno)
             }
@@ -202,7 +206,7 @@ extension DiskCacheStore {
             if first {
                 first = false
                 if let size = Zstd.frameContentSize(chunk) {
-                    if let sizeLimit, size > sizeLimit { return .tooLarge }
+                    if let sizeLimit, size > sizeLimit { return .unexpectedSize }
                     reserve(size)
                 }
             }
@@ -217,7 +221,7 @@ extension DiskCacheStore {
                 failure = .corrupt("does not decompress: \(message)")
                 break readLoop
             } catch .fileSystem(let error) where error.operation == SizeLimitExceeded.operation {
-                return .tooLarge
+                return .unexpectedSize
             } catch {
                 throw error
             }

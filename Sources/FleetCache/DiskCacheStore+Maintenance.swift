@@ -6,7 +6,7 @@ import Darwin
 import FleetBasics
 import FleetHashing
 
-/// `stats`, `verify`, `gc` and `clean`. All are safe while other fleet processes use the cache: a reader whose
+/// `stats`, `verify` and `clean` (gc is in DiskCacheStore+GC.swift). All are safe while other fleet processes use the cache: a reader whose
 /// file is removed underneath it gets a miss, never wrong bytes (an open file stays readable after unlink).
 extension DiskCacheStore {
     /// Counts entries and blobs; reads each blob's frame header for its content size.
@@ -46,7 +46,7 @@ extension DiskCacheStore {
                 report.problems.append(CacheProblem(kind: .corruptBlob, path: blob.path, detail: detail))
             case let .unreadable(detail):
                 report.problems.append(CacheProblem(kind: .unreadable, path: blob.path, detail: detail))
-            case .valid, .missing, .tooLarge:
+            case .valid, .missing, .unexpectedSize:
                 break
             }
         }
@@ -79,23 +79,6 @@ extension DiskCacheStore {
             report.problems.append(problem)
         }
         return report
-    }
-
-    /// Shrinks the cache to `maxSize` bytes, least recently used action entries first, then removes blobs that
-    /// no remaining entry needs.
-    ///
-    /// - Parameters:
-    ///   - maxSize: the size to get under (entries plus compressed blobs).
-    ///   - maxAge: entries not used for longer than this are removed whatever the size.
-    ///   - unreferencedGracePeriod: a blob nobody references is kept while younger than this, because another
-    ///     process may be storing the action that will reference it.
-    public func gc(
-        maxSize: UInt64 = DiskCacheStore.defaultMaxSize, maxAge: Duration? = nil,
-        unreferencedGracePeriod: Duration = .seconds(3600)
-    ) async throws(CacheError) -> GCReport {
-        try await pool.run { () throws(CacheError) -> GCReport in
-            try self.blockingGC(maxSize: maxSize, maxAge: maxAge, grace: unreferencedGracePeriod)
-        }
     }
 
     /// Removes everything fleet stored in the cache directory (the store and the stat memos), leaving other
@@ -182,76 +165,5 @@ extension DiskCacheStore {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
-    }
-
-    private func blockingGC(maxSize: UInt64, maxAge: Duration?, grace: Duration) throws(CacheError) -> GCReport {
-        let now = Self.now()
-        let graceLimit = now - Self.nanoseconds(grace)
-        let ageLimit = maxAge.map { now - Self.nanoseconds($0) }
-        let (entries, entryTemporaries) = try scan("ac")
-        let (blobs, blobTemporaries) = try scan("cas")
-        var report = GCReport()
-
-        // Which blobs each entry needs; damaged entries go at once.
-        var references: [[Fingerprint]] = []
-        var referenceCount: [Fingerprint: Int] = [:]
-        var live: [Int] = []
-        for (index, entry) in entries.enumerated() {
-            switch readEntry(at: entry.path, expectedKey: entry.name) {
-            case let .found(result):
-                let needed = Array(result.referencedBlobs)
-                references.append(needed)
-                for digest in needed { referenceCount[digest, default: 0] += 1 }
-                live.append(index)
-            case .missing:
-                references.append([])
-            case let .damaged(problem):
-                references.append([])
-                dropEntry(entry.path, problem)
-                report.removedEntries += 1
-                report.freedBytes += entry.size
-            }
-        }
-        let blobSize = Dictionary(blobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var total = blobs.reduce(0) { $0 + $1.size } + live.reduce(0) { $0 + entries[$1].size }
-        func releasable(_ digest: Fingerprint) -> UInt64 {
-            guard let blob = blobSize[digest], blob.modificationTime < graceLimit else { return 0 }
-            return blob.size
-        }
-        // Unreferenced blobs past the grace period go whatever happens: count them out now.
-        for blob in blobs where referenceCount[blob.name] == nil { total -= releasable(blob.name) }
-
-        // Least recently used first; expired entries regardless of size.
-        var evicted: [Int] = []
-        for index in live.sorted(by: { entries[$0].modificationTime < entries[$1].modificationTime }) {
-            let expired = ageLimit.map { entries[index].modificationTime < $0 } ?? false
-            guard expired || total > maxSize else { continue }
-            evicted.append(index)
-            total -= entries[index].size
-            for digest in references[index] {
-                referenceCount[digest, default: 1] -= 1
-                if referenceCount[digest] == 0 {
-                    referenceCount[digest] = nil
-                    total -= releasable(digest)
-                }
-            }
-        }
-        for index in evicted where unlink(entries[index].path) == 0 {
-            report.removedEntries += 1
-            report.freedBytes += entries[index].size
-        }
-        for blob in blobs where referenceCount[blob.name] == nil {
-            // Look again right before deleting: a concurrent writer that re-stored this blob touched it.
-            guard let stat = try? FileStat.of(blob.path), stat.modificationTime < graceLimit else { continue }
-            if unlink(blob.path) == 0 {
-                report.removedBlobs += 1
-                report.freedBytes += blob.size
-            }
-        }
-        for temporary in entryTemporaries + blobTemporaries where temporary.modificationTime < graceLimit {
-            if unlink(temporary.path) == 0 { report.removedTemporaryFiles += 1 }
-        }
-        report.remainingBytes = total
-        return report
     }
 }

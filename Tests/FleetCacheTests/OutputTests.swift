@@ -195,6 +195,19 @@ import Testing
         }
     }
 
+    @Test func anEntryWithTheWrongSizeIsAMissButTheBlobStays() async throws {
+        try await withCache { cache in
+            var outputs = try await captured(cache)
+            let index = try #require(outputs.firstIndex { $0.path == "dist/lib/util.py" })
+            outputs[index].size += 1
+            let destination = cache.directory.appending("svc")
+            let outcome = try await cache.store.restore(outputs, into: destination)
+            #expect(outcome == .miss(path: "dist/lib/util.py", digest: outputs[index].digest))
+            #expect(await cache.store.containsBlob(outputs[index].digest))
+            #expect(cache.problems.all.isEmpty)
+        }
+    }
+
     @Test(arguments: [
         ("../x", "climbs out with '..'"), ("/etc/passwd", "absolute path"), ("a/../../x", "climbs out with '..'"),
         ("a//b", "not a normalised path"), ("./a", "not a normalised path"), ("", "empty path"),
