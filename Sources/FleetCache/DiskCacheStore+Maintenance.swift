@@ -6,8 +6,9 @@ import Darwin
 import FleetBasics
 import FleetHashing
 
-/// `stats`, `verify` and `clean` (gc is in DiskCacheStore+GC.swift). All are safe while other fleet processes use the cache: a reader whose
-/// file is removed underneath it gets a miss, never wrong bytes (an open file stays readable after unlink).
+/// `stats`, `verify` and `clean` (gc is in DiskCacheStore+GC.swift). All are safe while other fleet processes use
+/// the cache: a reader whose file is removed underneath it gets a miss, never wrong bytes (an open file stays
+/// readable after unlink).
 extension DiskCacheStore {
     /// Counts entries and blobs; reads each blob's frame header for its content size.
     public func stats() async throws(CacheError) -> CacheStatistics {
