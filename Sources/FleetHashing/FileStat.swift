@@ -32,9 +32,18 @@ public struct FileStat: Hashable, Sendable {
         #endif
         self.init(
             size: UInt64(max(info.st_size, 0)),
-            modificationTime: Int64(mtime.tv_sec) * 1_000_000_000 + Int64(mtime.tv_nsec),
-            changeTime: Int64(ctime.tv_sec) * 1_000_000_000 + Int64(ctime.tv_nsec),
+            modificationTime: FileStat.nanoseconds(seconds: Int64(mtime.tv_sec), nanoseconds: Int64(mtime.tv_nsec)),
+            changeTime: FileStat.nanoseconds(seconds: Int64(ctime.tv_sec), nanoseconds: Int64(ctime.tv_nsec)),
             inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
+    }
+
+    /// Seconds and nanoseconds as nanoseconds, saturating: a file dated beyond the years 1678–2262 (`touch -d`
+    /// accepts such dates) must not crash fleet. Saturated times still compare as changed when they change.
+    static func nanoseconds(seconds: Int64, nanoseconds: Int64) -> Int64 {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? Int64.min : Int64.max }
+        let (sum, carry) = scaled.addingReportingOverflow(nanoseconds)
+        return carry ? Int64.max : sum
     }
 
     /// The entry at `path` without following a final symlink.
@@ -79,6 +88,6 @@ public struct FileStat: Hashable, Sendable {
         #else
         clock_gettime(CLOCK_REALTIME, &now)
         #endif
-        return Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+        return nanoseconds(seconds: Int64(now.tv_sec), nanoseconds: Int64(now.tv_nsec))
     }
 }

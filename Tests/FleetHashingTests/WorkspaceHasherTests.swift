@@ -129,6 +129,26 @@ import Testing
         }
     }
 
+    @Test func filesDatedFarInTheFutureOrPastDoNotCrash() async throws {
+        try await withTemporaryDirectory { dir in
+            let future = try TestFiles.write(Array("future".utf8), to: "ws/future", in: dir)
+            let past = try TestFiles.write(Array("past".utf8), to: "ws/past", in: dir)
+            // Year ~3000 and ~900: beyond what Int64 nanoseconds can hold (1678–2262).
+            let result = [(future, Int(32_503_680_000)), (past, Int(-33_000_000_000))].map { path, seconds in
+                let time = timespec(tv_sec: seconds, tv_nsec: 5)
+                return withUnsafePointer(to: (time, time)) { pair in
+                    pair.withMemoryRebound(to: timespec.self, capacity: 2) { utimensat(AT_FDCWD, path, $0, 0) }
+                }
+            }
+            #expect(result == [0, 0])
+            #expect(try FileStat.of(future).modificationTime == Int64.max)
+            // (ext4 clamps the past date to 1901, which fits; the future one still overflows.)
+            let hasher = WorkspaceHasher(root: dir.appending("ws"), memoPath: dir.appending("memo"))
+            #expect(
+                digests(await hasher.hash(["future", "past"])) == [ContentHash.of("future"), ContentHash.of("past")])
+        }
+    }
+
     @Test func corruptMemoIsIgnoredAndReplaced() async throws {
         try await withTemporaryDirectory { dir in
             try TestFiles.write(Array("x".utf8), to: "ws/f", in: dir)
