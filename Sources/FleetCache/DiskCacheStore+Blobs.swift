@@ -108,7 +108,9 @@ extension DiskCacheStore {
     func blockingReadBlob(_ digest: Fingerprint, sizeLimit: UInt64) -> [UInt8]? {
         if digest == BlobReference.empty.digest { return [] }
         var bytes: [UInt8] = []
-        let verdict = try? verifyBlob(digest, sizeLimit: sizeLimit, reserve: { bytes.reserveCapacity(Int($0)) }) {
+        // Reserve what the frame header announces, within reason (the header is not verified yet).
+        let reserve = { (size: UInt64) in bytes.reserveCapacity(Int(clamping: min(size, 64 << 20))) }
+        let verdict = try? verifyBlob(digest, sizeLimit: sizeLimit, reserve: reserve) {
             (chunk) throws(CacheError) in bytes.append(contentsOf: chunk)
         }
         guard case .valid? = verdict else { return nil }

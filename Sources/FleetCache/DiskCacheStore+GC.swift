@@ -100,7 +100,7 @@ struct GCPlan {
         total = blobs.reduce(0) { $0 + $1.size }
         for (index, entry) in entries.enumerated() where references[index] != nil { total += entry.size }
         // Unreferenced blobs past the grace period go whatever happens.
-        for blob in blobs where referenceCount[blob.name] == nil { total -= releasable(blob.name) }
+        for blob in blobs where referenceCount[blob.name] == nil { total.subtractSaturating(releasable(blob.name)) }
     }
 
     /// Bytes freed by deleting a blob nobody references any more (0 while it is in its grace period).
@@ -116,14 +116,19 @@ struct GCPlan {
             let expired = ageLimit.map { entries[index].modificationTime < $0 } ?? false
             guard expired || total > maxSize else { continue }
             evicted.append(index)
-            total -= entries[index].size
+            total.subtractSaturating(entries[index].size)
             for digest in references[index] ?? [] {
                 referenceCount[digest, default: 1] -= 1
                 if referenceCount[digest] == 0 {
                     referenceCount[digest] = nil
-                    total -= releasable(digest)
+                    total.subtractSaturating(releasable(digest))
                 }
             }
         }
     }
+}
+
+extension UInt64 {
+    /// `self -= other`, stopping at zero (files can change size between the scan and the arithmetic).
+    mutating func subtractSaturating(_ other: UInt64) { self = self > other ? self - other : 0 }
 }
