@@ -37,6 +37,7 @@ public struct OutputFile: Hashable, Sendable, Codable {
         self.size = size
     }
 
+    /// The content blob (the target text for a symlink).
     public var blob: BlobReference { BlobReference(digest: digest, size: size) }
 }
 
@@ -44,11 +45,13 @@ public struct OutputFile: Hashable, Sendable, Codable {
 public struct ActionResult: Hashable, Sendable, Codable {
     /// The action key this result belongs to (checked when the entry is read).
     public var key: Fingerprint
+    /// The action's exit status (the engine decides whether failures are stored).
     public var exitCode: Int32
     /// Sorted by path.
     public var outputs: [OutputFile]
     /// The captured standard output, itself a blob.
     public var stdout: BlobReference
+    /// The captured standard error.
     public var stderr: BlobReference
     /// How long the action ran (stored with microsecond precision).
     public var duration: Duration

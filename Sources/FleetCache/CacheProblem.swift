@@ -26,6 +26,7 @@ public struct CacheProblem: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(path): \(detail)" }
 
+    /// The problem as a warning for the user.
     public var diagnostic: Diagnostic {
         switch kind {
         case .corruptBlob, .corruptActionEntry:

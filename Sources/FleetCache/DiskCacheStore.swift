@@ -38,6 +38,7 @@ public final class DiskCacheStore: CacheStore {
 
     /// The directory given at creation (the cache root; the store itself lives in `v1/` below it).
     public let directory: String
+    /// The zstd level new blobs are written with.
     public let compressionLevel: Int32
     /// `<directory>/v1`.
     let storeRoot: String

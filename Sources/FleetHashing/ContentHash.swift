@@ -8,7 +8,9 @@ import Darwin
 /// target text for a symlink).
 public struct FileDigest: Hashable, Sendable, Codable {
     public var mode: FileMode
+    /// Bytes of content (of target text for a symlink).
     public var size: UInt64
+    /// XXH3-128 of the content (of the target text for a symlink).
     public var digest: Fingerprint
 
     public init(mode: FileMode, size: UInt64, digest: Fingerprint) {
@@ -21,6 +23,7 @@ public struct FileDigest: Hashable, Sendable, Codable {
 /// A file's digest together with the `lstat` fields seen while hashing it (what ``StatMemo`` records).
 public struct HashedFile: Hashable, Sendable {
     public var digest: FileDigest
+    /// The `fstat` of the open file before it was read (`lstat` for a symlink).
     public var stat: FileStat
 
     public init(digest: FileDigest, stat: FileStat) {

@@ -6,6 +6,7 @@ public import FleetBasics
 /// Results are aligned with the input; each file fails or succeeds on its own (a file deleted meanwhile is
 /// ``HashingError/vanished(path:)`` in its slot, the batch goes on).
 public struct FileHasher: Sendable {
+    /// The threads the reads run on.
     public let pool: ThreadPool
 
     /// - Parameter pool: where the reads run; ``ThreadPool/shared`` has one thread per active processor.

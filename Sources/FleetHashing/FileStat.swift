@@ -7,7 +7,9 @@ import Darwin
 /// The `lstat` fields that tell whether a file may have changed since it was last hashed (git's index uses the
 /// same idea). Times are nanoseconds since the Unix epoch.
 public struct FileStat: Hashable, Sendable {
+    /// `st_size` (the target length for a symlink).
     public var size: UInt64
+    /// `st_mtim`, saturated to the `Int64` range.
     public var modificationTime: Int64
     /// Changes on every write, chmod, rename and link count change, and cannot be set by `touch -d`: a file
     /// restored with an old mtime (`tar`, `cp -p`) still differs here.

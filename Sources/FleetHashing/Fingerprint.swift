@@ -3,7 +3,9 @@
 /// Written as 32 lowercase hex digits, `high` first, which is xxHash's canonical (big-endian) form: the text of a
 /// content digest is exactly what `xxhsum -H2` prints. Encodes to JSON as that string.
 public struct Fingerprint: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The first (most significant) 64 bits: the first 16 hex digits.
     public var high: UInt64
+    /// The last 64 bits.
     public var low: UInt64
 
     public init(high: UInt64, low: UInt64) {

@@ -27,6 +27,7 @@ public enum HashingError: Error, Hashable, Sendable {
         }
     }
 
+    /// The file concerned.
     public var path: String {
         switch self {
         case let .vanished(path), let .permissionDenied(path), let .notAFile(path, _),
