@@ -129,12 +129,21 @@ public struct StatMemo: Sendable {
     }
 
     /// The file format: see ``StatMemoTable``.
-    public func encoded() -> [UInt8] { StatMemoTable.encode(merged()) }
+    /// - Parameter cutoff: entries recorded before this time (ns since the epoch) are left out.
+    public func encoded(droppingEntriesRecordedBefore cutoff: Int64? = nil) -> [UInt8] {
+        var entries = merged()
+        if let cutoff { entries.removeAll { $0.entry.recordedAt < cutoff } }
+        return StatMemoTable.encode(entries)
+    }
 
     /// Writes the memo atomically (temporary file, then rename) and folds the changes into the loaded table.
     /// Creates the parent directory. Not fsync'd: a torn file after a crash fails its checksum and loads empty.
-    public mutating func save(to path: String) throws(FileSystemError) {
-        let bytes = encoded()
+    /// - Parameter cutoff: entries recorded before this time (ns since the epoch) are dropped, which is how
+    ///   entries of files deleted long ago leave the memo (an unchanged file's entry merely gets re-hashed once).
+    public mutating func save(to path: String, droppingEntriesRecordedBefore cutoff: Int64? = nil)
+        throws(FileSystemError)
+    {
+        let bytes = encoded(droppingEntriesRecordedBefore: cutoff)
         try FileSystem.createDirectory(FileSystem.parent(of: path))
         try FileSystem.writeAtomically(bytes, to: path, mode: 0o644, sync: false)
         if let table = try? StatMemoTable(bytes: bytes) {

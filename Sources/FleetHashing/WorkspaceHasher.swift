@@ -95,13 +95,19 @@ public final class WorkspaceHasher: Sendable {
         }
     }
 
-    /// Writes the memo when it changed (atomically; see ``StatMemo/save(to:)``). Holds the lock while writing,
-    /// so a concurrent ``hash(_:)`` waits for a few milliseconds before recording its results.
+    /// How long an entry stays in the memo without being re-recorded: entries of deleted or renamed files
+    /// that nobody asks about again leave after this; an unchanged file's entry is just re-hashed once.
+    public static let memoEntryLifetime: Duration = .seconds(30 * 86_400)
+
+    /// Writes the memo when it changed (atomically; see ``StatMemo/save(to:droppingEntriesRecordedBefore:)``),
+    /// dropping entries older than ``memoEntryLifetime``. Holds the lock while writing, so a concurrent
+    /// ``hash(_:)`` waits for a few milliseconds before recording its results.
     public func saveMemo() throws(FileSystemError) {
         guard let memoPath else { return }
+        let cutoff = FileStat.fileClockNow() - Self.memoEntryLifetime.components.seconds * 1_000_000_000
         try state.withLock { (state) throws(FileSystemError) in
             guard state.memo.hasChanges else { return }
-            try state.memo.save(to: memoPath)
+            try state.memo.save(to: memoPath, droppingEntriesRecordedBefore: cutoff)
         }
     }
 

@@ -149,6 +149,23 @@ import Testing
         }
     }
 
+    @Test func entriesNotRecordedForALongTimeLeaveTheMemoOnSave() async throws {
+        try await withTemporaryDirectory { dir in
+            try TestFiles.write(Array("x".utf8), to: "ws/f", in: dir)
+            let memoPath = dir.appending("memo")
+            var memo = StatMemo()
+            let ancient = FileStat.fileClockNow() - 40 * 86_400 * 1_000_000_000
+            memo.record("deleted-long-ago", stat: StatMemoTests.stat, digest: StatMemoTests.digest, recordedAt: ancient)
+            try memo.save(to: memoPath)
+            let hasher = WorkspaceHasher(root: dir.appending("ws"), memoPath: memoPath)
+            _ = await hasher.hash(["f"])
+            try hasher.saveMemo()
+            let saved = StatMemo.load(from: memoPath).memo
+            #expect(saved.entry(for: "deleted-long-ago") == nil)
+            #expect(saved.entry(for: "f") != nil)
+        }
+    }
+
     @Test func corruptMemoIsIgnoredAndReplaced() async throws {
         try await withTemporaryDirectory { dir in
             try TestFiles.write(Array("x".utf8), to: "ws/f", in: dir)
