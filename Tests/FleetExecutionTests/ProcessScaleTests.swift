@@ -1,0 +1,93 @@
+import FleetBasics
+import FleetExecution
+import FleetTestSupport
+import Glibc
+import Testing
+
+/// Many children in a row and at once: every one reaped, every descriptor closed, every result routed to its task.
+///
+/// The test process runs other suites in parallel, so a global descriptor count would be noise; instead the checks
+/// look for exactly what this runner could leak: zombies among the pids it spawned, descriptors on this test's log
+/// files, and pidfds for those pids.
+@Suite struct ProcessScaleTests {
+    @Test(arguments: waitStrategies)
+    func manySequentialSpawnsLeaveNothingBehind(strategy: PosixProcessRunner.WaitStrategy) async throws {
+        try await withTemporaryDirectory { dir in
+            let registry = ProcessGroupRegistry()
+            let runner = PosixProcessRunner(registry: registry, waitStrategy: strategy)
+            var pids: Set<Int32> = []
+            for _ in 0..<500 {
+                let outcome = try await runner.run(dir.command("/bin/true"))
+                #expect(outcome.termination == .exited(0))
+                pids.insert(outcome.processID)
+            }
+            Self.expectNothingLeaked(pids: pids, directory: dir, registry: registry)
+        }
+    }
+
+    @Test(arguments: waitStrategies)
+    func concurrentSpawnsEachGetTheirOwnResult(strategy: PosixProcessRunner.WaitStrategy) async throws {
+        try await withTemporaryDirectory { dir in
+            let registry = ProcessGroupRegistry()
+            let runner = PosixProcessRunner(registry: registry, waitStrategy: strategy)
+            let results = try await withThrowingTaskGroup(of: (Int, ProcessOutcome).self) { group in
+                for index in 0..<50 {
+                    var spec = dir.shell("echo task \(index); sleep 0.\(index % 3); exit \(index + 1)")
+                    spec.stdoutPath = dir.appending("out-\(index).log")
+                    spec.stderrPath = dir.appending("out-\(index).log")
+                    group.addTask { (index, try await runner.run(spec)) }
+                }
+                var results: [Int: ProcessOutcome] = [:]
+                for try await (index, outcome) in group { results[index] = outcome }
+                return results
+            }
+            #expect(results.count == 50)
+            for (index, outcome) in results {
+                #expect(outcome.termination == .exited(Int32(index + 1)))
+                #expect(try dir.read("out-\(index).log") == "task \(index)\n")
+            }
+            #expect(Set(results.values.map(\.processID)).count == 50)
+            Self.expectNothingLeaked(pids: Set(results.values.map(\.processID)), directory: dir, registry: registry)
+        }
+    }
+
+    @Test func concurrentTimeoutsAndExitsDoNotDisturbEachOther() async throws {
+        try await withTemporaryDirectory { dir in
+            let registry = ProcessGroupRegistry()
+            let runner = PosixProcessRunner(registry: registry)
+            let results = try await withThrowingTaskGroup(of: (Int, ProcessOutcome).self) { group in
+                for index in 0..<20 {
+                    let slow = index.isMultiple(of: 2)
+                    var spec = dir.shell(slow ? "exec sleep 100" : "exit 7", timeout: .milliseconds(300 + 20 * index))
+                    spec.stdoutPath = dir.appending("out-\(index).log")
+                    spec.stderrPath = spec.stdoutPath
+                    group.addTask { (index, try await runner.run(spec)) }
+                }
+                var results: [Int: ProcessOutcome] = [:]
+                for try await (index, outcome) in group { results[index] = outcome }
+                return results
+            }
+            for (index, outcome) in results {
+                if index.isMultiple(of: 2) {
+                    #expect(outcome.timedOut && outcome.termination == .signalled(SIGTERM), "task \(index)")
+                } else {
+                    #expect(!outcome.timedOut && outcome.termination == .exited(7), "task \(index)")
+                }
+            }
+            Self.expectNothingLeaked(pids: Set(results.values.map(\.processID)), directory: dir, registry: registry)
+        }
+    }
+
+    static func expectNothingLeaked(
+        pids: Set<Int32>, directory: TemporaryDirectory, registry: ProcessGroupRegistry,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    ) {
+        let zombies = pids.filter { ProcFS.isZombieChildOfUs($0) }
+        #expect(zombies.isEmpty, "unreaped children: \(zombies.sorted())", sourceLocation: sourceLocation)
+        let openLogs = ProcFS.openDescriptors().filter { $0.target.hasPrefix(directory.path + "/") }
+        #expect(openLogs.isEmpty, "descriptors left open: \(openLogs)", sourceLocation: sourceLocation)
+        let pidfds = ProcFS.pidfdTargets().intersection(pids)
+        #expect(pidfds.isEmpty, "pidfds left open for \(pidfds.sorted())", sourceLocation: sourceLocation)
+        #expect(registry.liveGroups.isEmpty, sourceLocation: sourceLocation)
+    }
+}
