@@ -60,7 +60,7 @@ import Testing
             let grandchild = try await awaitPid(in: dir, "grandchild.pid")
             try #require(!ProcFS.isDead(grandchild))
             task.cancel()
-            let outcome = try #require(try await withinLimit { try await task.value })
+            let outcome = try #require(try await valueWithinLimit(task))
             #expect(outcome.cancelled)
             #expect(!outcome.timedOut)
             #expect(outcome.termination == .signalled(SIGTERM))
@@ -78,7 +78,7 @@ import Testing
             let task = Task { try await runner.run(spec) }
             let grandchild = try await awaitPid(in: dir, "grandchild.pid")
             task.cancel()
-            let outcome = try #require(try await withinLimit { try await task.value })
+            let outcome = try #require(try await valueWithinLimit(task))
             #expect(outcome.cancelled)
             #expect(outcome.termination == .signalled(SIGKILL))
             #expect(await eventually { ProcFS.isDead(grandchild) }, "grandchild \(grandchild) survived")
@@ -96,7 +96,7 @@ import Testing
                 usleep(UInt32(attempt * 150))
                 task.cancel()
                 do {
-                    let outcome = try #require(try await withinLimit { try await task.value })
+                    let outcome = try #require(try await valueWithinLimit(task))
                     spawned += 1
                     #expect(outcome.cancelled)
                     #expect(outcome.termination == .signalled(SIGTERM))

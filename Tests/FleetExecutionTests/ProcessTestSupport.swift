@@ -136,6 +136,13 @@ func withinLimit<T: Sendable>(
     }
 }
 
+/// The value of `task`, cancelling it if it takes longer than `limit` (which only guards against hangs).
+func valueWithinLimit<T: Sendable>(_ task: Task<T, any Error>, _ limit: Duration = .seconds(30)) async throws -> T? {
+    try await withinLimit(limit) {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
+}
+
 /// Reads the pid a child wrote to `file`, once the file holds one.
 func awaitPid(in directory: TemporaryDirectory, _ file: String) async throws -> Int32 {
     let written = await eventually { Int32((directory.readIfPresent(file) ?? "").trimmingWhitespace()) != nil }
