@@ -106,8 +106,17 @@ extension ChildReaper {
             _ id: UInt64, now: UInt64
         ) -> (Waiter, Result<ProcessOutcome, ProcessError>)? {
             guard var child = children[id], child.result == nil else { return nil }
-            if child.terminatesGroupOnExit || child.phase != .running {
-                // The leader is dead but unreaped: whatever it left in its group dies with it.
+            // Confirm the exit without reaping (WNOWAIT) before touching the group: a readiness report alone is
+            // not proof enough to SIGKILL anything.
+            var info = siginfo_t()
+            var checked: Int32
+            repeat {
+                checked = waitid(P_PID, id_t(child.pid), &info, WEXITED | WNOHANG | WNOWAIT)
+            } while checked < 0 && errno == EINTR
+            if checked == 0 && info._sifields._kill.si_pid == 0 { return nil }  // still running
+            if checked == 0 && (child.terminatesGroupOnExit || child.phase != .running) {
+                // The leader is dead but unreaped, so its pid still names this group: whatever it left in the
+                // group dies with it.
                 _ = kill(-child.pid, SIGKILL)
             }
             var status: Int32 = 0
@@ -119,7 +128,7 @@ extension ChildReaper {
                 } while waited < 0 && errno == EINTR
                 return waited != 0
             }
-            guard gone else { return nil }  // not a zombie yet: its pidfd will fire again
+            guard gone else { return nil }  // unreachable after the waitid check; kept for safety
             LinuxSystem.closeQuietly(child.pidfd)
             child.pidfd = -1
             let result: Result<ProcessOutcome, ProcessError> =

@@ -86,9 +86,7 @@ final class ChildReaper: Sendable {
         }
         if pidfd < 0 {
             do {
-                _ = try DedicatedThread.start(name: "fleet-wait", stackSize: 128 * 1024, detached: true) {
-                    self.waitForExit(of: pid, id: id)
-                }
+                try watchWithThread(pid: pid, id: id)
             } catch {
                 // Nothing can watch this child: stop it and reap it here rather than leave a zombie behind.
                 _ = kill(-pid, SIGKILL)
@@ -157,10 +155,18 @@ final class ChildReaper: Sendable {
             }
             let count = poll(&pollSet, nfds_t(pollSet.count), timeout)
             var exited: [UInt64] = []
+            var unwatched: [UInt64] = []
             if count > 0 {
                 for index in pollSet.indices where pollSet[index].revents != 0 {
-                    if pollIDs[index] == 0 { drainWakePipe() } else { exited.append(pollIDs[index]) }
+                    if pollIDs[index] == 0 {
+                        drainWakePipe()
+                    } else if pollSet[index].revents & Int16(POLLNVAL) != 0 {
+                        unwatched.append(pollIDs[index])
+                    } else {
+                        exited.append(pollIDs[index])
+                    }
                 }
+                if !unwatched.isEmpty { rewatch(unwatched) }
             } else if count < 0, errno != EINTR {
                 // Only a bug (EFAULT, EINVAL) or ENOMEM gets here; back off instead of spinning, then retry.
                 var pause = timespec(tv_sec: 0, tv_nsec: 10_000_000)
@@ -169,6 +175,27 @@ final class ChildReaper: Sendable {
             let ready = state.withLock { $0.advance(exited: exited, now: LinuxSystem.monotonicNanoseconds()) }
             for (waiter, result) in ready { waiter.resume(with: result) }
         }
+    }
+
+    /// Starts a fallback thread that watches `pid`.
+    private func watchWithThread(pid: pid_t, id: UInt64) throws(DedicatedThread.StartError) {
+        _ = try DedicatedThread.start(name: "fleet-wait", stackSize: 128 * 1024, detached: true) {
+            self.waitForExit(of: pid, id: id)
+        }
+    }
+
+    /// Hands children whose pidfd was closed behind fleet's back (POLLNVAL: a bug elsewhere in the process) to
+    /// fallback threads, instead of polling a dead descriptor in a tight loop. The number is not closed: it may
+    /// already belong to someone else.
+    private func rewatch(_ ids: [UInt64]) {
+        let lost = state.withLock { state in
+            ids.compactMap { id -> (UInt64, pid_t)? in
+                guard state.children[id]?.result == nil, let pid = state.children[id]?.pid else { return nil }
+                state.children[id]?.pidfd = -1
+                return (id, pid)
+            }
+        }
+        for (id, pid) in lost { try? watchWithThread(pid: pid, id: id) }
     }
 
     /// Fallback waiting: block until `pid` is a zombie (without reaping it), then hand it to the loop thread.

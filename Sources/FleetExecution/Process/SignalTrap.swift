@@ -133,17 +133,21 @@ private enum TrapSlot {
     static func acquire() throws(SignalTrapError) -> (read: Int32, write: Int32) {
         try slot.withLock { (slot: inout Slot) throws(SignalTrapError) -> (read: Int32, write: Int32) in
             guard !slot.installed else { throw .alreadyInstalled }
-            if slot.pipe == nil {
-                guard let pipe = LinuxSystem.makePipe(nonBlockingRead: true, nonBlockingWrite: true) else {
+            let pipe: (read: Int32, write: Int32)
+            if let existing = slot.pipe {
+                pipe = existing
+            } else {
+                guard let created = LinuxSystem.makePipe(nonBlockingRead: true, nonBlockingWrite: true) else {
                     throw .systemCallFailed("pipe2", errno: errno)
                 }
-                slot.pipe = pipe
+                slot.pipe = created
+                pipe = created
             }
             slot.installed = true
             // Earlier signals nobody handled (after a previous uninstall) must not reach this trap.
             var buffer = (UInt64(0), UInt64(0))
-            while withUnsafeMutableBytes(of: &buffer, { read(slot.pipe!.read, $0.baseAddress, $0.count) }) > 0 {}
-            return slot.pipe!
+            while withUnsafeMutableBytes(of: &buffer, { read(pipe.read, $0.baseAddress, $0.count) }) > 0 {}
+            return pipe
         }
     }
 
