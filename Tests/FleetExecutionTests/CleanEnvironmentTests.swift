@@ -11,9 +11,10 @@ import Testing
             "AWS_SECRET_ACCESS_KEY": "hunter2", "TERM": "xterm", "CC": "clang",
         ]
         let environment = CleanEnvironment(parent: parent)
-        #expect(environment.base == [
-            "PATH": "/opt/bin:/usr/bin", "HOME": "/home/dev", "LANG": "de_DE.UTF-8", "TMPDIR": "/var/tmp",
-        ])
+        #expect(
+            environment.base == [
+                "PATH": "/opt/bin:/usr/bin", "HOME": "/home/dev", "LANG": "de_DE.UTF-8", "TMPDIR": "/var/tmp",
+            ])
     }
 
     @Test(arguments: [[:], ["PATH": "", "HOME": "", "LANG": "", "TMPDIR": ""]])
@@ -38,8 +39,11 @@ import Testing
         #expect(child["FLEET_TARGET"] == "//services/api:api")  // fleet's own variables always win
         #expect(child["FLEET_ACTION"] == "build")
         #expect(child["FLEET_ROOT"] == "/repo")
-        #expect(Set(child.keys) == ["PATH", "HOME", "LANG", "TMPDIR", "GOFLAGS", "FLEET_TARGET", "FLEET_ACTION",
-                                    "FLEET_ROOT"])
+        #expect(
+            Set(child.keys) == [
+                "PATH", "HOME", "LANG", "TMPDIR", "GOFLAGS", "FLEET_TARGET", "FLEET_ACTION",
+                "FLEET_ROOT",
+            ])
     }
 
     @Test func currentReadsThisProcess() throws {

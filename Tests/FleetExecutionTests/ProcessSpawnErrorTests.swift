@@ -61,8 +61,9 @@ import Testing
             let path = try dir.write("tool", "echo hi\n", executable: true)
             await expectFailure(
                 dir.command(path), .cannotExecute(path, errno: ENOEXEC), mentioning: "exec format error", in: dir)
-            #expect(ProcessError.cannotExecute(path, errno: ENOEXEC).diagnostics.first?.hints.first?
-                .contains("#!/bin/sh") == true)
+            #expect(
+                ProcessError.cannotExecute(path, errno: ENOEXEC).diagnostics.first?.hints.first?
+                    .contains("#!/bin/sh") == true)
         }
     }
 
@@ -70,8 +71,9 @@ import Testing
         try await withTemporaryDirectory { dir in
             let path = try dir.write("tool", "#!/no/such/interpreter\necho hi\n", executable: true)
             await expectFailure(dir.command(path), .cannotExecute(path, errno: ENOENT), mentioning: path, in: dir)
-            #expect(ProcessError.cannotExecute(path, errno: ENOENT).diagnostics.first?.hints.first?
-                .contains("interpreter") == true)
+            #expect(
+                ProcessError.cannotExecute(path, errno: ENOENT).diagnostics.first?.hints.first?
+                    .contains("interpreter") == true)
         }
     }
 
@@ -139,10 +141,11 @@ import Testing
 
     @Test func errorsRenderAsDiagnostics() {
         let error = ProcessError.executableNotFound("cc", searchPath: "/usr/bin:/bin")
-        #expect(error.description == """
-            error: cannot run 'cc': not found in the child's PATH (/usr/bin:/bin)
-              hint: use an absolute path, or add the program's directory to the PATH the action gets
-            """)
+        #expect(
+            error.description == """
+                error: cannot run 'cc': not found in the child's PATH (/usr/bin:/bin)
+                  hint: use an absolute path, or add the program's directory to the PATH the action gets
+                """)
         #expect(ProcessError.spawnFailed("/bin/sh", errno: EAGAIN).description.contains("ulimit"))
         #expect(ProcessError.childLost(processID: 12).description.contains("internal error"))
     }

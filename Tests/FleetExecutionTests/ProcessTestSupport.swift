@@ -139,7 +139,11 @@ func withinLimit<T: Sendable>(
 /// The value of `task`, cancelling it if it takes longer than `limit` (which only guards against hangs).
 func valueWithinLimit<T: Sendable>(_ task: Task<T, any Error>, _ limit: Duration = .seconds(30)) async throws -> T? {
     try await withinLimit(limit) {
-        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 }
 

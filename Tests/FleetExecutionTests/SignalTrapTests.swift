@@ -6,8 +6,9 @@ import Synchronization
 import Testing
 
 /// The trap's mechanics in this process: the signal is sent to the whole process for real, as a Ctrl-C or a `kill`
-/// is, with the handler installed, and every test uninstalls, which restores the previous disposition. Each test uses its own registry, so the SIGTERM the trap
-/// sends reaches only this test's children. Serialized: signal dispositions are process-wide.
+/// is, with the handler installed, and every test uninstalls, which restores the previous disposition. Each test
+/// uses its own registry, so the SIGTERM the trap sends reaches only this test's children. Serialized: signal
+/// dispositions are process-wide.
 @Suite(.serialized) struct SignalTrapTests {
     /// The signals the trap reported, as a stream the test can await.
     final class Recorder: Sendable {
@@ -139,10 +140,11 @@ import Testing
         #expect(try await recorder.next() == SIGUSR1)
         // Uninstalled from its own thread: the slot is free again once the callback has returned.
         var next: SignalTrap?
-        #expect(await eventually {
-            next = try? SignalTrap.install(signals: [SIGUSR1], onRepeat: .notify) { _ in }
-            return next != nil
-        })
+        #expect(
+            await eventually {
+                next = try? SignalTrap.install(signals: [SIGUSR1], onRepeat: .notify) { _ in }
+                return next != nil
+            })
         next?.uninstall()
         box.withLock { $0 = nil }
     }

@@ -88,14 +88,15 @@ final class ChildReaper: Sendable {
             do {
                 try watchWithThread(pid: pid, id: id)
             } catch {
-                // Nothing can watch this child: stop it and reap it here rather than leave a zombie behind.
+                // Nothing can watch this child: stop it and reap it here rather than leave a zombie behind. It
+                // leaves the loop's view first, so the loop can never signal its group after the reap.
+                _ = state.withLock { $0.children.removeValue(forKey: id) }
                 _ = kill(-pid, SIGKILL)
                 _ = registry.reap(pid) {
                     var status: Int32 = 0
                     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
                     return true
                 }
-                _ = state.withLock { $0.children.removeValue(forKey: id) }
                 throw .spawnFailed(spec.executable, errno: error.errno)
             }
         }

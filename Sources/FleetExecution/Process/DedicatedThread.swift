@@ -34,13 +34,15 @@ struct DedicatedThread: Sendable {
         if detached { pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED)) }
         let box = Unmanaged.passRetained(Box(name: name, body: body))
         var handle = pthread_t()
-        let result = pthread_create(&handle, &attributes, { argument in
-            guard let argument else { return nil }
-            let box = Unmanaged<Box>.fromOpaque(argument).takeRetainedValue()
-            LinuxSystem.setCurrentThreadName(box.name)
-            box.body()
-            return nil
-        }, box.toOpaque())
+        let result = pthread_create(
+            &handle, &attributes,
+            { argument in
+                guard let argument else { return nil }
+                let box = Unmanaged<Box>.fromOpaque(argument).takeRetainedValue()
+                LinuxSystem.setCurrentThreadName(box.name)
+                box.body()
+                return nil
+            }, box.toOpaque())
         guard result == 0 else {
             box.release()
             throw StartError(errno: result)

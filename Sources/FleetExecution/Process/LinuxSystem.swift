@@ -10,7 +10,8 @@ enum LinuxSystem {
     typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
     typealias Syscall2 = @convention(c) (Int, Int, Int) -> Int
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>?, Int32) -> Int32
-    typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?)
+    typealias AddChdir =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, UnsafePointer<CChar>?)
         -> Int32
     typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
     typealias SetThreadName = @convention(c) (pthread_t, UnsafePointer<CChar>?) -> Int32
@@ -64,7 +65,8 @@ enum LinuxSystem {
             _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
             _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
         }
-        let read = raiseAbove2(ends[0]), write = raiseAbove2(ends[1])
+        let read = raiseAbove2(ends[0])
+        let write = raiseAbove2(ends[1])
         if nonBlockingRead { _ = fcntl(read, F_SETFL, fcntl(read, F_GETFL) | O_NONBLOCK) }
         if nonBlockingWrite { _ = fcntl(write, F_SETFL, fcntl(write, F_GETFL) | O_NONBLOCK) }
         return (read, write)

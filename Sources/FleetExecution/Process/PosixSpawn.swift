@@ -7,8 +7,9 @@ import Glibc
 /// What the child gets:
 /// - its own process group (`POSIX_SPAWN_SETPGROUP`, group id = its pid), so the whole tree it starts can be
 ///   signalled with one `kill(-pid, …)`, and a Ctrl-C on the terminal reaches fleet, not the actions;
-/// - an empty signal mask and default dispositions for every signal (`SETSIGMASK`, `SETSIGDEF`), whatever fleet's
-///   threads block or ignore (a parent ignoring SIGPIPE would otherwise make `yes | head` spin);
+/// - an empty signal mask and default dispositions for every standard signal (`SETSIGMASK`, `SETSIGDEF`), whatever
+///   fleet's threads block or ignore: an inherited SIG_IGN for SIGPIPE would keep the writer of `… | head` running
+///   after `head` quit. (glibc itself leaves its two internal real-time signals, 32 and 33, ignored in the child.)
 /// - stdin from `/dev/null`, stdout and stderr on the log files, the working directory via `addchdir_np`;
 /// - no other file descriptor: every fd fleet opens is `O_CLOEXEC`, and `addclosefrom_np(3)` (glibc 2.34+) also
 ///   closes descriptors other libraries may have left inheritable.
@@ -42,7 +43,8 @@ enum PosixSpawn {
         var attributes = posix_spawnattr_t()
         guard posix_spawnattr_init(&attributes) == 0 else { throw .spawnFailed(executable, errno: ENOMEM) }
         defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t(), allSignals = sigset_t()
+        var noSignals = sigset_t()
+        var allSignals = sigset_t()
         sigemptyset(&noSignals)
         sigfillset(&allSignals)  // glibc skips SIGKILL/SIGSTOP and its internal signals itself
         let flags = POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
@@ -53,8 +55,9 @@ enum PosixSpawn {
         guard code == 0 else { throw .spawnFailed(executable, errno: code) }
 
         let argv = try CStringArray([spec.executable] + spec.arguments, for: executable)
-        let envp = try CStringArray(spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
-                                    for: executable)
+        let envp = try CStringArray(
+            spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" },
+            for: executable)
         var pid: pid_t = 0
         code = posix_spawn(&pid, executable, &actions, &attributes, argv.pointers, envp.pointers)
         guard code == 0 else { throw diagnose(code, executable: executable, spec: spec) }
@@ -136,7 +139,8 @@ enum PosixSpawn {
             LinuxSystem.closeQuietly(stdout)
             throw error
         }
-        var first = stat(), second = stat()
+        var first = stat()
+        var second = stat()
         if fstat(stdout, &first) == 0, fstat(stderr, &second) == 0, first.st_dev == second.st_dev,
             first.st_ino == second.st_ino
         {

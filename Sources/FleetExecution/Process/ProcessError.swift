@@ -27,13 +27,16 @@ public enum ProcessError: Error, Hashable, Sendable, CustomStringConvertible, Di
 
     public var diagnostics: [Diagnostic] {
         switch self {
-        case let .executableNotFound(path, searchPath?):
-            return [.error(
-                "cannot run '\(path)': not found in the child's PATH (\(searchPath.isEmpty ? "empty" : searchPath))",
-                hint: "use an absolute path, or add the program's directory to the PATH the action gets")]
-        case let .executableNotFound(path, nil):
+        case .executableNotFound(let path, let searchPath?):
+            let shown = searchPath.isEmpty ? "empty" : searchPath
+            return [
+                .error(
+                    "cannot run '\(path)': not found in the child's PATH (\(shown))",
+                    hint: "use an absolute path, or add the program's directory to the PATH the action gets")
+            ]
+        case .executableNotFound(let path, nil):
             return [.error("cannot run '\(path)': no such file")]
-        case let .cannotExecute(path, code):
+        case .cannotExecute(let path, let code):
             let hint: String? =
                 switch code {
                 case EACCES: "make sure it is a regular file with execute permission (chmod +x)"
@@ -42,19 +45,19 @@ public enum ProcessError: Error, Hashable, Sendable, CustomStringConvertible, Di
                 default: nil
                 }
             return [.error("cannot run '\(path)': \(Self.reason(code))", hint: hint)]
-        case let .workingDirectoryUnusable(path, code):
+        case .workingDirectoryUnusable(let path, let code):
             return [.error("cannot start a process in '\(path)': \(Self.reason(code))")]
-        case let .cannotOpenLog(path, code):
+        case .cannotOpenLog(let path, let code):
             return [.error("cannot open log file '\(path)': \(Self.reason(code))")]
-        case let .invalidSpec(message):
+        case .invalidSpec(let message):
             return [.error("invalid process specification: \(message)")]
-        case let .spawnFailed(path, code):
+        case .spawnFailed(let path, let code):
             let hint: String? =
                 code == EAGAIN ? "the process or thread limit was reached; lower --jobs or raise `ulimit -u`" : nil
             return [.error("cannot start '\(path)': \(Self.reason(code))", hint: hint)]
-        case let .childLost(pid):
+        case .childLost(let pid):
             return InternalError("process \(pid) was reaped by someone else; its exit status is lost").diagnostics
-        case let .unsupportedSystem(message):
+        case .unsupportedSystem(let message):
             return [.error("this system cannot run processes the way fleet needs: \(message)")]
         }
     }

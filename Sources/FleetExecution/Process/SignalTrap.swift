@@ -100,7 +100,7 @@ public enum SignalTrapError: Error, Hashable, Sendable, CustomStringConvertible,
             InternalError("a signal trap is already installed").diagnostics
         case .invalidSignal(let signal):
             InternalError("signal \(signal) cannot be trapped").diagnostics
-        case let .systemCallFailed(call, code):
+        case .systemCallFailed(let call, let code):
             [.error("cannot install signal handlers: \(call) failed: \(ProcessError.reason(code))")]
         }
     }
