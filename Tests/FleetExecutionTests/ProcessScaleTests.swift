@@ -1,6 +1,7 @@
 import FleetBasics
 import FleetExecution
 import FleetTestSupport
+import Foundation
 import Glibc
 import Testing
 
@@ -51,6 +52,41 @@ import Testing
         }
     }
 
+    @Test(arguments: waitStrategies)
+    func waitingDoesNotOccupyTheCooperativePool(strategy: PosixProcessRunner.WaitStrategy) async throws {
+        try await withTemporaryDirectory { dir in
+            // The pool has as many threads as cores. If waiting blocked a thread, only that many children could
+            // start before `go` exists; every child must start before it. A watchdog outside the pool writes `go`
+            // after a generous limit, so a regression fails (children start late) instead of hanging the suite.
+            let count = 4 * max(sysconf(Int32(_SC_NPROCESSORS_ONLN)), 2)
+            let go = dir.appending("go")
+            let watchdog = Thread {
+                for _ in 0..<3000 where !FileSystem.exists(go) { usleep(10_000) }
+                _ = try? FileSystem.writeAtomically([], to: go, sync: false)
+            }
+            watchdog.start()
+            let runner = PosixProcessRunner(registry: ProcessGroupRegistry(), waitStrategy: strategy)
+            let tasks = (0..<count).map { index in
+                let command = """
+                    if [ -e go ]; then touch late-\(index); fi; touch started-\(index)
+                    while [ ! -e go ]; do sleep 0.01; done
+                    """
+                var spec = dir.shell(command)
+                spec.stdoutPath = dir.appending("out-\(index).log")
+                spec.stderrPath = spec.stdoutPath
+                return Task { try await runner.run(spec) }
+            }
+            _ = await eventually { (0..<count).allSatisfy { FileSystem.exists(dir.appending("started-\($0)")) } }
+            try FileSystem.writeAtomically([], to: go, sync: false)
+            for task in tasks {
+                let outcome = try await valueWithinLimit(task, .seconds(60))
+                #expect(outcome?.succeeded == true)
+            }
+            let late = (0..<count).filter { FileSystem.exists(dir.appending("late-\($0)")) }
+            #expect(late.isEmpty, "children \(late) could only start after others had finished")
+        }
+    }
+
     @Test func concurrentTimeoutsAndExitsDoNotDisturbEachOther() async throws {
         try await withTemporaryDirectory { dir in
             let registry = ProcessGroupRegistry()
@@ -89,5 +125,13 @@ import Testing
         let pidfds = ProcFS.pidfdTargets().intersection(pids)
         #expect(pidfds.isEmpty, "pidfds left open for \(pidfds.sorted())", sourceLocation: sourceLocation)
         #expect(registry.liveGroups.isEmpty, sourceLocation: sourceLocation)
+        // Like waitpid(-1, WNOHANG), but WNOWAIT reaps nothing: other suites' children in this process stay theirs.
+        var info = siginfo_t()
+        if waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) == 0 {
+            let zombie = info._sifields._kill.si_pid
+            #expect(!pids.contains(zombie), "child \(zombie) is an unreaped zombie", sourceLocation: sourceLocation)
+        } else {
+            #expect(errno == ECHILD, sourceLocation: sourceLocation)
+        }
     }
 }
