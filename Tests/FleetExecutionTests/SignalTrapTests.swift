@@ -1,6 +1,7 @@
 import FleetBasics
 import FleetExecution
 import FleetTestSupport
+import Foundation
 import Glibc
 import Synchronization
 import Testing
@@ -91,6 +92,51 @@ import Testing
             #expect(outcome.termination == .signalled(SIGKILL))
             #expect(trap.receivedSignals == [SIGINT, SIGINT])
         }
+    }
+
+    /// Set only in the copy of this test binary that ``secondSignalForcesExit()`` starts.
+    static let forcedExitDirectory = ProcessInfo.processInfo.environment["FLEET_TEST_FORCED_EXIT_DIR"]
+
+    @Test func secondSignalForcesExit() async throws {
+        // The default policy ends the process, so it runs in a copy of this test binary that executes only
+        // `forcedExitScenario` (enabled there by the environment variable).
+        try await withTemporaryDirectory { dir in
+            let binary = try #require(FileSystem.realPath("/proc/self/exe"))
+            let result = try TestProcess.run(
+                binary, ["--testing-library", "swift-testing", "--filter", "forcedExitScenario"],
+                environment: [
+                    "PATH": childPath, "HOME": dir.path, "LANG": "C.UTF-8", "TMPDIR": dir.path,
+                    "FLEET_TEST_FORCED_EXIT_DIR": dir.path,
+                ])
+            #expect(result.exitCode == SignalTrap.interruptedExitCode, "\(result)")
+            #expect(dir.readIfPresent("notified") == "2")  // SIGINT, notified once; the second one exited
+            // The child ignored SIGTERM; the SIGKILL sent before exiting must have stopped it anyway.
+            let child = try await awaitPid(in: dir, "child.pid")
+            #expect(await eventually { ProcFS.isDead(child) }, "child \(child) survived the forced exit")
+        }
+    }
+
+    @Test(.enabled(if: forcedExitDirectory != nil, "runs inside secondSignalForcesExit only"))
+    func forcedExitScenario() async throws {
+        let directory = try #require(Self.forcedExitDirectory)
+        let registry = ProcessGroupRegistry()
+        let runner = PosixProcessRunner(registry: registry)
+        let recorder = Recorder()
+        let trap = try SignalTrap.install(registry: registry) { signal in
+            try? FileSystem.writeAtomically(text: "\(signal)", to: FileSystem.join(directory, "notified"))
+            recorder.record(signal)
+        }
+        defer { trap.uninstall() }
+        let spec = ProcessSpec.shell(
+            "trap '' TERM; echo $$ > child.pid; sleep 100", workingDirectory: directory,
+            environment: ["PATH": childPath], stdoutPath: "/dev/null", stderrPath: "/dev/null")
+        let child = Task { try await runner.run(spec) }
+        #expect(await eventually { FileSystem.exists(FileSystem.join(directory, "child.pid")) })
+        kill(getpid(), SIGINT)
+        #expect(try await recorder.next() == SIGINT)
+        kill(getpid(), SIGINT)  // ends this process with status 130
+        _ = try await valueWithinLimit(child, .seconds(20))
+        Issue.record("the second signal did not end the process")
     }
 
     @Test func uninstallRestoresThePreviousDisposition() throws {
