@@ -148,12 +148,12 @@ struct KeyBuilder {
         globalsKey = hasher.finalize()
     }
 
-    mutating func addTarget(_ target: Target, sources: [InputRecord], inputs: ([String]) -> [InputRecord]) {
+    mutating func addTarget(_ target: Target, sources: [InputRecord], inputs: (String) -> [InputRecord]) {
         sourceInputs[target.name] = sources
         var actionKeys: [String: ActionKey] = [:]
         for actionName in graph.actionOrder(of: target.name) {
             guard let action = target.action(named: actionName) else { continue }
-            let files = inputs([actionName]).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            let files = inputs(actionName).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             var needs: [NeededKey] = []
             for need in action.needs {
                 switch need.scope {
