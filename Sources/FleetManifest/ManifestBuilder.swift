@@ -44,7 +44,7 @@ struct ManifestBuilder {
         return Manifest(
             workspace: workspace, version: raw.version ?? 1, name: name, root: root,
             registry: registry?.isEmpty == true ? nil : registry, globals: globals, inputSets: sets,
-            targets: targets, defaults: rawDefaults())
+            targets: targets, defaults: rawDefaults(), cache: raw.cache)
     }
 
     // MARK: - Top level

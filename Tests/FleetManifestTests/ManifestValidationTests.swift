@@ -429,10 +429,9 @@ import Testing
     }
 
     @Test func reservedSections() throws {
-        let full = try fullDiagnostics("version: 1\ngitops: {repo: x}\ncache: {dir: y}\n")
-        #expect(full.count == 2)
+        let full = try fullDiagnostics("version: 1\ngitops: {repo: x}\n")
+        #expect(full.count == 1)
         #expect(full[0].hasPrefix("fleet.yaml:2:1: error: 'gitops' is not supported yet\n  hint: "))
-        #expect(full[1].hasPrefix("fleet.yaml:3:1: error: 'cache' is not supported yet\n  hint: "))
     }
 
     @Test func missingPath() throws {
