@@ -23,6 +23,7 @@ import os
 import random
 import re
 import shutil
+import string
 import subprocess
 import sys
 import tempfile
@@ -232,7 +233,7 @@ MARKDOWN_LINES = [
     "",
 ]
 JSON_ENTRIES = ['  "{a}_{b}": {n}', '  "{a}_{b}": "{c}-{n}"', '  "{a}": {{"{b}": {n}, "{c}": true}}', '  "{a}_{c}": [{n}, 1]']
-YAML_LINES = ["{a}_{b}: {n}", "{a}_{c}: {b}-{n}", "{a}:", "  {b}: {n}", "  {c}: true", "# {B} {c}"]
+YAML_LINES = ["{a}_{b}_{n}: {m}", "{a}_{c}_{n}: {b}-{m}", "{a}_{n}:\n  {b}: {m}\n  {c}: true", "# {B} {c}"]
 DOCKER_LINES = [
     "RUN apt-get update && apt-get install -y --no-install-recommends {a}-{b} && rm -rf /var/lib/apt/lists/*",
     "COPY {a}/ /app/{a}/",
@@ -285,23 +286,30 @@ CODE_HEADS = {
 CODE_TAILS = {"go": "\n", "python": "\n", "typescript": "\n", "java": "\n}\n", "rust": "\n"}
 
 
+_FIELD_MAKERS: dict[str, Callable[[random.Random], object]] = {
+    "a": lambda rng: rng.choice(WORDS),
+    "b": lambda rng: rng.choice(WORDS),
+    "c": lambda rng: rng.choice(WORDS),
+    "A": lambda rng: rng.choice(WORDS).upper(),
+    "B": lambda rng: camel(rng.choice(WORDS)),
+    "Bu": lambda rng: rng.choice(WORDS).upper(),
+    "C": lambda rng: camel(rng.choice(WORDS)),
+    "T": lambda rng: camel(rng.choice(WORDS), rng.choice(WORDS)),
+    "U": lambda rng: camel(rng.choice(WORDS)),
+    "n": lambda rng: rng.randrange(1, 10_000),
+    "m": lambda rng: rng.randrange(0, 1_000),
+    "p": lambda rng: rng.choice((8080, 8443, 9090, 3000, 5000)),
+}
+_TEMPLATE_FIELDS: dict[str, tuple[str, ...]] = {}
+
+
 def fill(rng: random.Random, template: str, **extra: str) -> str:
-    a, b, c = rng.choice(WORDS), rng.choice(WORDS), rng.choice(WORDS)
-    return template.format(
-        a=a,
-        b=b,
-        c=c,
-        A=a.upper(),
-        B=camel(b),
-        Bu=b.upper(),
-        C=camel(c),
-        T=camel(rng.choice(WORDS), rng.choice(WORDS)),
-        U=camel(rng.choice(WORDS)),
-        n=rng.randrange(1, 10_000),
-        m=rng.randrange(0, 1_000),
-        p=rng.choice((8080, 8443, 9090, 3000, 5000)),
-        **extra,
-    )
+    """Formats a template, drawing only the fields it uses (in template order, so the result is deterministic)."""
+    fields = _TEMPLATE_FIELDS.get(template)
+    if fields is None:
+        names = (name for _, name, _, _ in string.Formatter().parse(template) if name)
+        fields = _TEMPLATE_FIELDS[template] = tuple(dict.fromkeys(names))
+    return template.format(**{f: extra[f] if f in extra else _FIELD_MAKERS[f](rng) for f in fields})
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,30 +324,36 @@ class Shape:
 
 
 class ContentFactory:
-    """Renders recipes to bytes. Line pools are built once from the seed; each file uses its own seed."""
+    """Renders recipes to bytes. Line pools are built lazily, each from its own seed; each file has its own seed."""
 
-    POOL_SIZE = 1500
+    POOL_TEMPLATES: dict[str, tuple[list[str], int]] = {
+        **{f"code:{name}": (lines, 1000) for name, lines in CODE_LINES.items()},
+        "md": (MARKDOWN_LINES, 1000),
+        "json": (JSON_ENTRIES, 600),
+        "yaml": (YAML_LINES, 600),
+        "docker": (DOCKER_LINES, 200),
+        "ci": (CI_LINES, 200),
+        "csv": (CSV_ROWS, 3000),
+        "records": (RECORD_ROWS, 3000),
+        **{f"manifest:{name}": ([line], 200) for name, (_, line, _, _) in MANIFEST_LINES.items()},
+    }
 
     def __init__(self, seed: int) -> None:
-        rng = random.Random(f"{seed}:pools")
+        self.seed = seed
+        self.pools: dict[str, list[str]] = {}
+        self.averages: dict[str, float] = {}
 
-        def pool(templates: list[str], size: int = self.POOL_SIZE) -> list[str]:
-            return [fill(rng, rng.choice(templates)) for _ in range(size)]
-
-        self.pools: dict[str, list[str]] = {f"code:{name}": pool(lines) for name, lines in CODE_LINES.items()}
-        self.pools["md"] = pool(MARKDOWN_LINES)
-        self.pools["json"] = pool(JSON_ENTRIES)
-        self.pools["yaml"] = pool(YAML_LINES)
-        self.pools["docker"] = pool(DOCKER_LINES, 300)
-        self.pools["ci"] = pool(CI_LINES, 300)
-        self.pools["csv"] = pool(CSV_ROWS, 4000)
-        self.pools["records"] = pool(RECORD_ROWS, 4000)
-        for name, (_, line, _, _) in MANIFEST_LINES.items():
-            self.pools[f"manifest:{name}"] = pool([line], 300)
-        self.averages = {name: sum(map(len, lines)) / len(lines) for name, lines in self.pools.items()}
+    def pool(self, name: str) -> list[str]:
+        if name not in self.pools:
+            templates, size = self.POOL_TEMPLATES[name]
+            rng = random.Random(f"{self.seed}:pool:{name}")  # independent of which pools were built before
+            self.pools[name] = [fill(rng, rng.choice(templates)) for _ in range(size)]
+            self.averages[name] = sum(map(len, self.pools[name])) / size
+        return self.pools[name]
 
     def _shape(self, head: str, pool: str, sep: str, tail: str) -> Shape:
-        return Shape(head, self.pools[pool], sep, tail, self.averages[pool] + len(sep))
+        lines = self.pool(pool)
+        return Shape(head, lines, sep, tail, self.averages[pool] + len(sep))
 
     def shape(self, kind: str, rng: random.Random) -> Shape:
         family, _, detail = kind.partition(":")
@@ -379,23 +393,33 @@ class ContentFactory:
                     data[start : start + 4096] = erng.randbytes(min(4096, len(data) - start))
             return bytes(data)
         shape = self.shape(recipe.kind, rng)
-        count = max(1, int((recipe.size - len(shape.head) - len(shape.tail)) / shape.average) + 1)
-        body = rng.choices(shape.pool, k=count)
+        wanted = recipe.size - len(shape.head) - len(shape.tail)
+        body = rng.choices(shape.pool, k=max(1, int(wanted / shape.average)))
+        have = sum(map(len, body)) + len(shape.sep) * (len(body) - 1)
+        while have < wanted:  # at least the nominal size, at most one line more
+            line = rng.choice(shape.pool)
+            body.append(line)
+            have += len(line) + len(shape.sep)
         for edit in range(1, recipe.edits + 1):
             self._edit(body, shape.pool, random.Random(f"{recipe.seed}:{edit}"))
         return (shape.head + shape.sep.join(body) + shape.tail).encode()
 
     @staticmethod
     def _edit(body: list[str], pool: list[str], rng: random.Random) -> None:
-        """A small realistic change: replace, insert or delete a few lines at one place."""
+        """A small realistic change that always changes the text: replace, insert or delete lines at one place."""
         at = rng.randrange(0, len(body))
         op = rng.choice(("replace", "replace", "insert", "delete"))
         if op == "delete" and len(body) > 3:
-            del body[at : at + rng.randint(1, 2)]
-        elif op == "insert":
-            body[at:at] = rng.choices(pool, k=rng.randint(1, 4))
-        else:
-            body[at : at + rng.randint(1, 3)] = rng.choices(pool, k=rng.randint(1, 3))
+            del body[at : at + rng.randint(1, 2)]  # removes at least one line, so the text changes
+            return
+        if op == "replace":
+            end = at + rng.randint(1, 3)
+            new = rng.choices(pool, k=rng.randint(1, 3))
+            if new != body[at:end]:
+                body[at:end] = new
+                return
+        # Insert a non-empty line: the line count, hence the text, changes.
+        body[at:at] = [line for line in rng.choices(pool, k=rng.randint(1, 4)) if line] or ["// edited"]
 
 
 # MARK: - The model
@@ -961,12 +985,12 @@ class Generator:
             target.build_rev += 1
             message = f"fleet.yaml: {target.name}: change build command (rev {target.build_rev})"
         elif op == "add-dep" and services and self.libs:
-            target = self.services[rng.choice(services)]
-            libs = [d for d in target.deps if d in self.libs]
-            missing = [name for name in self.libs if name not in target.deps]
-            if len(libs) >= MAX_SERVICE_LIBS or not missing:
-                return self.commit_manifest_remove(target)
-            dep = rng.choice(missing)
+            room = [s for s in services if sum(d in self.libs for d in self.services[s].deps) < MAX_SERVICE_LIBS
+                    and any(lib not in self.services[s].deps for lib in self.libs)]
+            if not room:
+                return self.commit_manifest_remove(self.services[rng.choice(services)])
+            target = self.services[rng.choice(room)]
+            dep = rng.choice([lib for lib in self.libs if lib not in target.deps])  # a lib: never a cycle
             target.deps = sorted(target.deps + [dep])
             message = f"fleet.yaml: {target.name}: add dep {dep}"
         elif op == "remove-dep" and services:
