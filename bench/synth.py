@@ -232,7 +232,12 @@ MARKDOWN_LINES = [
     "1. Run `make {a}-{b}` and check the {c} dashboard.",
     "",
 ]
-JSON_ENTRIES = ['  "{a}_{b}": {n}', '  "{a}_{b}": "{c}-{n}"', '  "{a}": {{"{b}": {n}, "{c}": true}}', '  "{a}_{c}": [{n}, 1]']
+JSON_ENTRIES = [
+    '  "{a}_{b}": {n}',
+    '  "{a}_{b}": "{c}-{n}"',
+    '  "{a}": {{"{b}": {n}, "{c}": true}}',
+    '  "{a}_{c}": [{n}, 1]',
+]
 YAML_LINES = ["{a}_{b}_{n}: {m}", "{a}_{c}_{n}: {b}-{m}", "{a}_{n}:\n  {b}: {m}\n  {c}: true", "# {B} {c}"]
 DOCKER_LINES = [
     "RUN apt-get update && apt-get install -y --no-install-recommends {a}-{b} && rm -rf /var/lib/apt/lists/*",
@@ -248,9 +253,17 @@ CI_LINES = [
     "      - uses: actions/cache@v4\n        with:\n          path: .cache/{a}\n          key: {b}-{n}",
 ]
 CSV_ROWS = ["{n},{a},{b},{c},{m}.{n},{T}", "{n},{b},{a},,{m},{U}"]
-RECORD_ROWS = ['  {{"id": {n}, "{a}": "{b}", "{c}": {m}, "kind": "{T}"}}', '  {{"id": {n}, "{b}": [{m}, {n}], "ok": false}}']
+RECORD_ROWS = [
+    '  {{"id": {n}, "{a}": "{b}", "{c}": {m}, "kind": "{T}"}}',
+    '  {{"id": {n}, "{b}": [{m}, {n}], "ok": false}}',
+]
 MANIFEST_LINES = {
-    "go.mod": ("module github.com/acme/{name}\n\ngo 1.22\n\nrequire (\n", "\tgithub.com/acme/{a}-{b} v1.{n}.0", "\n", "\n)\n"),
+    "go.mod": (
+        "module github.com/acme/{name}\n\ngo 1.22\n\nrequire (\n",
+        "\tgithub.com/acme/{a}-{b} v1.{n}.0",
+        "\n",
+        "\n)\n",
+    ),
     "pyproject.toml": (
         '[project]\nname = "{name}"\nversion = "1.0.0"\ndependencies = [\n',
         '    "{a}-{b}>=1.{n}"',
@@ -265,7 +278,8 @@ MANIFEST_LINES = {
     ),
     "pom.xml": (
         "<project>\n  <artifactId>{name}</artifactId>\n  <dependencies>\n",
-        "    <dependency><groupId>com.acme</groupId><artifactId>{a}-{b}</artifactId><version>1.{n}</version></dependency>",
+        "    <dependency><groupId>com.acme</groupId><artifactId>{a}-{b}</artifactId>"
+        "<version>1.{n}</version></dependency>",
         "\n",
         "\n  </dependencies>\n</project>\n",
     ),
@@ -493,7 +507,10 @@ def git_env() -> dict[str, str]:
 
 
 def run_git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env=git_env(), capture_output=True, text=True)
+    try:
+        result = subprocess.run(["git", *args], cwd=repo, env=git_env(), capture_output=True, text=True)
+    except FileNotFoundError:
+        raise SynthError("git not found: install git (the generator drives git fast-import)") from None
     if result.returncode != 0:
         raise SynthError(f"git {' '.join(args)} failed ({result.returncode}): {result.stderr.strip()}")
     return result.stdout
@@ -543,6 +560,12 @@ class FastImport:
             pass
         if self._proc.wait() != 0:
             self._fail()
+
+    def abort(self) -> None:
+        """Kills fast-import before it sees `done`, so that no half-written branch is left behind."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
 
     def _fail(self) -> None:
         self._proc.wait()
@@ -1136,7 +1159,8 @@ class Generator:
         for target in self.libs.values():
             inputs = " ".join(ninja_path(f"../{p}") for p in target.files)
             deps = " ".join(ninja_path(f"stamps/{d}.stamp") for d in target.deps)
-            out.append(f"build stamps/{target.name}.stamp: stamp {inputs} ../.tool-versions" + (f" | {deps}" if deps else ""))
+            implicit = f" | {deps}" if deps else ""
+            out.append(f"build stamps/{target.name}.stamp: stamp {inputs} ../.tool-versions{implicit}")
         self.ninja_phony(out, "all", [f"stamps/{name}.stamp" for name in self.libs])
         out.append("default all")
         return "\n".join(out) + "\n"
@@ -1252,15 +1276,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="where to create the git repository")
     parser.add_argument("--profile", choices=sorted(PROFILE_DEFAULTS), default="default")
-    parser.add_argument("--services", type=non_negative, help="services (default 100; big-outputs: 4)")
-    parser.add_argument("--libs", type=non_negative, help="libs (default 10)")
-    parser.add_argument("--files-per-target", type=positive, help="about this many files per target (default 20)")
-    parser.add_argument("--commits", type=non_negative, help="commits after the initial import (default 20)")
-    parser.add_argument("--seed", type=int, default=1, help="the seed of every random choice (default 1)")
-    parser.add_argument("--targets", type=positive, help="chain5000: number of targets (default 5000)")
-    parser.add_argument("--width", type=positive, help="chain5000: targets per layer (default 50)")
-    parser.add_argument("--output-bytes", type=parse_bytes, help="big-outputs: total build outputs (default 1G)")
-    parser.add_argument("--output-files", type=positive, help="big-outputs: number of output files (default 32)")
+    parser.add_argument("--services", type=non_negative, metavar="N", help="services (default 100; big-outputs: 4)")
+    parser.add_argument("--libs", type=non_negative, metavar="M", help="libs (default 10)")
+    parser.add_argument("--files-per-target", type=positive, metavar="F",
+                        help="about F files per target (default 20; exactly F below 10)")
+    parser.add_argument("--commits", type=non_negative, metavar="K",
+                        help="commits after the initial import (default 20; chain5000: 0)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S", help="the seed of every random choice (default 1)")
+    parser.add_argument("--targets", type=positive, metavar="T", help="chain5000: number of targets (default 5000)")
+    parser.add_argument("--width", type=positive, metavar="W", help="chain5000: targets per layer (default 50)")
+    parser.add_argument("--output-bytes", type=parse_bytes, metavar="SIZE",
+                        help="big-outputs: total bytes the builds write, e.g. 1G, 256M (default 1G)")
+    parser.add_argument("--output-files", type=positive, metavar="C",
+                        help="big-outputs: number of output files over all services (default 32)")
     parser.add_argument("--ninja", action="store_true", help="default profile: also write OUT_DIR/bench/build.ninja")
     parser.add_argument("--files-list", type=Path, metavar="PATH",
                         help="also write every tracked file (relative to OUT_DIR), one per line, to PATH")
@@ -1317,10 +1345,7 @@ def generate(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, 
         {"default": gen.generate_default, "chain5000": gen.generate_chain,
          "big-outputs": gen.generate_big_outputs}[args.profile]()
     except BaseException:
-        # Do not leave a half-written branch behind: close the stream without `done` so fast-import aborts.
-        if gen.fi._proc.poll() is None:
-            gen.fi._proc.kill()
-            gen.fi._proc.wait()
+        gen.fi.abort()
         raise
     gen.fi.finish()
     imported = time.perf_counter()
@@ -1334,7 +1359,8 @@ def generate(args: argparse.Namespace, log: Callable[[str], None]) -> dict[str, 
         text = gen.ninja_chain() if args.profile == "chain5000" else gen.ninja_default()
         write_atomically(bench / "build.ninja", text.encode())
     if args.files_list is not None:
-        write_atomically(args.files_list.expanduser().absolute(), "".join(f"{p}\n" for p in sorted(gen.files)).encode())
+        listing = "".join(f"{path}\n" for path in sorted(gen.files))  # the order of `git ls-files`
+        write_atomically(args.files_list.expanduser().absolute(), listing.encode())
     head = run_git(out_dir, "rev-parse", "HEAD").strip()
     summary: dict[str, object] = {
         "profile": args.profile,
@@ -1359,6 +1385,9 @@ def write_atomically(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would make the file private
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)
@@ -1372,7 +1401,7 @@ def main(argv: list[str] | None = None) -> int:
     log = (lambda _: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     try:
         summary = generate(args, log)
-    except SynthError as error:
+    except (SynthError, OSError) as error:
         print(f"synth: error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
