@@ -869,8 +869,9 @@ class Generator:
         self.literal("tools/gen_outputs.py", GEN_OUTPUTS_PY, mode="100755")
         rng = self.rng
         weights = [math.exp(rng.uniform(0, math.log(16))) for _ in range(args.output_files)]
-        sizes = [int(args.output_bytes * w / sum(weights)) // 4096 * 4096 for w in weights]
-        sizes[-1] += args.output_bytes - sum(sizes)
+        spare = args.output_bytes - 4096 * args.output_files  # every file gets 4 KiB, the rest by weight
+        sizes = [4096 + int(spare * w / sum(weights)) // 4096 * 4096 for w in weights]
+        sizes[-1] += args.output_bytes - sum(sizes)  # exact total
         plans: list[list[dict[str, object]]] = [[] for _ in range(args.services)]
         for i, size in enumerate(sizes):
             kind = "random" if rng.random() < 0.75 else "mixed"
