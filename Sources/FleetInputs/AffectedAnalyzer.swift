@@ -112,7 +112,10 @@ public struct AffectedAnalyzer {
         for change in changes { changedPaths.formUnion(change.paths) }
         let sortedChanges = changedPaths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 
-        switch try loadBase(base) {
+        // fleet.yaml is self-contained: when the diff does not touch it, the base manifest is the head manifest.
+        let manifestUnchanged = base != nil && !changedPaths.contains(layout.manifestInRepository)
+        let baseManifest: BaseManifest = manifestUnchanged ? .loaded(headSide) : try loadBase(base)
+        switch baseManifest {
         case .absent:
             return report(
                 base: base, head: headID, degraded: nil, method: "fast", changedPaths: sortedChanges,
@@ -122,12 +125,13 @@ public struct AffectedAnalyzer {
             return everything(headSide, base: base, head: headID, degraded: reason, changedPaths: sortedChanges)
         case .loaded(let baseSide):
             var propagation = AffectedPropagation(
-                head: headSide, base: baseSide, changedRepositoryPaths: sortedChanges)
+                head: headSide, base: baseSide, changedRepositoryPaths: sortedChanges,
+                identicalManifests: manifestUnchanged)
             propagation.run()
             let removed = baseSide.manifest.targetNames.filter { headSide.manifest.target(named: $0) == nil }
-            let needsExhaustive = headSide.rootInRepository != baseSide.rootInRepository
+            let needsExhaustive = !manifestUnchanged && (headSide.rootInRepository != baseSide.rootInRepository
                 || OutputFilter(manifest: headSide.manifest).signature
-                    != OutputFilter(manifest: baseSide.manifest).signature
+                    != OutputFilter(manifest: baseSide.manifest).signature)
             if !needsExhaustive {
                 return report(
                     base: base, head: headID, degraded: nil, method: "fast", changedPaths: sortedChanges,

@@ -25,9 +25,14 @@ struct AffectedPropagation {
     private var globalPaths: [String] = []
     private var globalsDefinitionChanged = false
 
-    init(head: AffectedAnalyzer.Side, base: AffectedAnalyzer.Side, changedRepositoryPaths: [String]) {
+    /// The two sides have the same manifest: no definition can differ, so only files and needs are compared.
+    let identicalManifests: Bool
+
+    init(head: AffectedAnalyzer.Side, base: AffectedAnalyzer.Side, changedRepositoryPaths: [String],
+         identicalManifests: Bool = false) {
         self.head = head
         self.base = base
+        self.identicalManifests = identicalManifests
         let outputs = OutputFilter(manifest: head.manifest)
         let root = head.rootInRepository
         var inputs: [String] = []
@@ -96,7 +101,9 @@ struct AffectedPropagation {
             guard let action = target.action(named: actionName) else { continue }
             var actionIsChanged = false
             let baseAction = baseTarget.action(named: actionName)
-            if let baseAction {
+            if identicalManifests {
+                // Same manifest: same definitions and same needs.
+            } else if let baseAction {
                 let fields = KeyDefinition.changedFields(
                     from: KeyDefinition.action(baseAction, in: baseTarget), to: KeyDefinition.action(action, in: target))
                 if !fields.isEmpty {
@@ -117,8 +124,9 @@ struct AffectedPropagation {
             }
             // The keys this one includes.
             let headNeeds = resolvedNeeds(target, action, in: head)
-            let baseNeeds = baseAction.map { resolvedNeeds(baseTarget, $0, in: base) } ?? []
-            if headNeeds.map(\.label) != baseNeeds.map(\.label) {
+            let baseNeeds = identicalManifests ? headNeeds
+                : baseAction.map { resolvedNeeds(baseTarget, $0, in: base) } ?? []
+            if !identicalManifests, headNeeds.map(\.label) != baseNeeds.map(\.label) {
                 actionIsChanged = true
                 let differing = Set(headNeeds.map(\.label)).symmetricDifference(baseNeeds.map(\.label))
                 for need in headNeeds + baseNeeds where differing.contains(need.label) && need.target != target.name {
@@ -232,8 +240,8 @@ struct AffectedPropagation {
         if let known = sourcesChangedMemo[name] { return known }
         var changed = true
         if let target = head.manifest.target(named: name), let baseTarget = base.manifest.target(named: name) {
-            changed = KeyDefinition.sources(of: target) != KeyDefinition.sources(of: baseTarget)
-                || matched["\(name):"] != nil
+            changed = matched["\(name):"] != nil
+                || (!identicalManifests && KeyDefinition.sources(of: target) != KeyDefinition.sources(of: baseTarget))
         }
         sourcesChangedMemo[name] = changed
         return changed
