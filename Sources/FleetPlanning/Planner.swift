@@ -24,6 +24,21 @@ public enum Planner {
         return names.sorted()
     }
 
+    /// Checks the request's targets and actions against the fleet without planning anything: every `-t` name
+    /// must be a target, and every requested action must be defined by at least one of them (by some target
+    /// when no `-t` is given).
+    public static func check(_ request: PlanRequest, graph: TargetGraph) throws(PlanningError) {
+        let chosen = try selectTargets(PlanRequest(actions: request.actions, targets: request.targets), graph: graph)
+        let manifest = graph.manifest
+        let defined = Set(chosen.flatMap { manifest.target(named: $0)?.actionNames ?? [] })
+        var seen = Set<String>()
+        for name in request.actions where seen.insert(name).inserted && !defined.contains(name) {
+            throw .unknownAction(
+                name, suggestion: Suggestions.closest(to: name, in: defined), selection: chosen.count,
+                available: defined.sorted())
+        }
+    }
+
     /// Plans a run.
     ///
     /// - Parameters:
@@ -41,15 +56,9 @@ public enum Planner {
         let manifest = fleet.manifest
         // The requested actions must exist in the selection before --affected narrows it (an unaffected fleet
         // has nothing to do, which is not an error).
-        let chosen = try selectTargets(PlanRequest(actions: request.actions, targets: request.targets), graph: graph)
+        try check(request, graph: graph)
         var requestedNames: [String] = []
         for name in request.actions where !requestedNames.contains(name) { requestedNames.append(name) }
-        let defined = Set(chosen.flatMap { manifest.target(named: $0)?.actionNames ?? [] })
-        for name in requestedNames where !defined.contains(name) {
-            throw .unknownAction(
-                name, suggestion: Suggestions.closest(to: name, in: defined), selection: chosen.count,
-                available: defined.sorted())
-        }
         let selected = try selectTargets(request, graph: graph)
 
         // Roots, then everything they need.
