@@ -91,7 +91,7 @@ struct EngineWorkspace {
     func run(
         _ actions: [String], targets: [String]? = nil, jobs: Int = 2, keepGoing: Bool = false, useCache: Bool = true,
         environment: [String: String] = [:], runner: (any ProcessRunner)? = nil, maxCacheSize: UInt64? = nil,
-        cancelAfter: (@Sendable (EventLog) async -> Void)? = nil
+        beforeRun: (() throws -> Void)? = nil, cancelAfter: (@Sendable (EventLog) async -> Void)? = nil
     ) async throws -> EngineRun {
         await Self.settle()
         let hashedAt = FileStat.fileClockNow()
@@ -102,6 +102,7 @@ struct EngineWorkspace {
         let history = ActionHistory.load(cacheDirectory: cacheDirectory, root: root)
         let plan = try Planner.plan(
             request, fleet: fleet, keys: keys.keys, environment: environment, durations: history.durations)
+        try beforeRun?()
         let log = EventLog()
         let options = RunOptions(
             jobs: jobs, keepGoing: keepGoing, useCache: useCache, cacheDirectory: cacheDirectory,
