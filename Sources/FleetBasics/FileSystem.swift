@@ -62,11 +62,12 @@ public enum FileSystem {
         if (info.st_mode & S_IFMT) == S_IFDIR { throw FileSystemError(path: path, operation: "read", errno: EISDIR) }
         let size = Int(info.st_size)
         if let limit, size > limit { throw FileSystemError(path: path, operation: "read", errno: EFBIG) }
-        var buffer = [UInt8](repeating: 0, count: max(size, 0))
+        // One spare byte: a file still at its stat size then hits EOF without growing the buffer.
+        var buffer = [UInt8](repeating: 0, count: max(size, 0) + 1)
         var filled = 0
         // st_size can be 0 for special files; keep reading until EOF.
         while true {
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: max(4096, filled))) }
+            if filled == buffer.count { buffer += [UInt8](repeating: 0, count: max(4096, filled)) }
             let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }

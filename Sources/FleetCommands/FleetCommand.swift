@@ -22,7 +22,7 @@ public struct FleetCommand: AsyncParsableCommand {
             Reference: docs/manifest.md (the manifest) and docs/cli.md (the commands).
             """,
         version: FleetVersion.current,
-        subcommands: [ValidateCommand.self, GraphCommand.self]
+        subcommands: [ValidateCommand.self, GraphCommand.self, HashCommand.self, AffectedCommand.self]
     )
 
     public init() {}

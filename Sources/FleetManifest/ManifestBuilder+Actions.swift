@@ -46,6 +46,9 @@ extension ManifestBuilder {
         let inputs: PatternList
         if case .value(let entries) = action.inputs {
             inputs = expand(entries, in: path, context: .inputs(srcs))
+        } else if action.run.value?.value == nil {
+            // A group action runs nothing, so by default no file is its input: its key is its needs.
+            inputs = .empty
         } else {
             inputs = srcs
         }

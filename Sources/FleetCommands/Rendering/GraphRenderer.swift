@@ -1,3 +1,4 @@
+import FleetBasics
 import FleetGraph
 import FleetManifest
 
@@ -19,16 +20,16 @@ enum GraphRenderer {
     static func json(_ selection: TargetGraph, full: TargetGraph) -> String {
         let manifest = full.manifest
         let targets = selection.names.compactMap { manifest.target(named: $0) }.map { target in
-            JSONWriter.object([
-                ("name", JSONWriter.quote(target.name)),
-                ("kind", JSONWriter.quote(target.kind.rawValue)),
-                ("path", JSONWriter.quote(displayPath(of: target, in: manifest))),
-                ("deps", JSONWriter.strings(full.dependencies(of: target.name))),
-                ("rdeps", JSONWriter.strings(full.dependents(of: target.name))),
-                ("actions", JSONWriter.strings(target.actionNames)),
+            JSONText.object([
+                ("name", JSONText.quote(target.name)),
+                ("kind", JSONText.quote(target.kind.rawValue)),
+                ("path", JSONText.quote(displayPath(of: target, in: manifest))),
+                ("deps", JSONText.strings(full.dependencies(of: target.name))),
+                ("rdeps", JSONText.strings(full.dependents(of: target.name))),
+                ("actions", JSONText.strings(target.actionNames)),
             ])
         }
-        return JSONWriter.object([("schema", "1"), ("targets", JSONWriter.array(targets))])
+        return JSONText.object([("schema", "1"), ("targets", JSONText.array(targets))])
     }
 
     // MARK: - Text

@@ -1,5 +1,0 @@
-import FleetCache
-import Testing
-
-// Placeholder until FleetCache lands.
-@Suite struct FleetCacheTestsPlaceholder {}

@@ -1,5 +1,0 @@
-import FleetExecution
-import Testing
-
-// Placeholder until FleetExecution lands.
-@Suite struct FleetExecutionTestsPlaceholder {}

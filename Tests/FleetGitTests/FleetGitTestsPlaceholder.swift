@@ -1,5 +1,0 @@
-import FleetGit
-import Testing
-
-// Placeholder until FleetGit lands.
-@Suite struct FleetGitTestsPlaceholder {}

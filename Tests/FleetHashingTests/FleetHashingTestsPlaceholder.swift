@@ -1,5 +1,0 @@
-import FleetHashing
-import Testing
-
-// Placeholder until FleetHashing lands.
-@Suite struct FleetHashingTestsPlaceholder {}
