@@ -1,5 +1,6 @@
 import FleetBasics
 public import FleetManifest
+import FleetYAML
 
 /// `fleet gitops scaffold`: creates what is missing for every service × environment (the image file of each
 /// per-service layout entry, the Argo CD `Application`), and the App-of-Apps root and project in `bootstrap/`.
@@ -101,6 +102,13 @@ public struct Scaffold: Sendable {
 /// The Argo CD manifests `fleet gitops scaffold` writes.
 enum ArgoCDTemplates {
     static func quote(_ text: String) -> String { ScalarRenderer.renderNew(text) }
+
+    /// Like ``quote(_:)`` for a value in block context, where a comma is an ordinary character.
+    static func blockQuote(_ text: String) -> String {
+        let withoutCommas = String(text.filter { $0 != "," })
+        return !text.hasPrefix(",") && !withoutCommas.isEmpty && !YAMLScalar.needsQuotes(withoutCommas) ? text
+            : quote(text)
+    }
 
     static func destination(_ argocd: ArgoCDSettings, environment: String, service: String, indent: String) -> String {
         let values = ["env": environment, "service": service]
@@ -206,7 +214,7 @@ enum ArgoCDTemplates {
         return "# The Argo CD project of the \(manifest.name): which repositories it may deploy from, and where to.\n"
             + "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n"
             + "  name: \(quote(argocd.project))\n  namespace: \(quote(argocd.appNamespace))\n"
-            + "spec:\n  description: \(quote("The \(manifest.name) services in \(listed)"))\n"
+            + "spec:\n  description: \(blockQuote("The \(manifest.name) services in \(listed)"))\n"
             + "  sourceRepos:\n" + repositories.map { "    - \(quote($0))\n" }.joined()
             + "  destinations:\n" + destinations.joined()
             + "  clusterResourceWhitelist:\n    - group: \"\"\n      kind: Namespace\n"

@@ -30,7 +30,9 @@ public struct GitOpsStatus: Sendable {
                                                        repository: image.repository, environment: environment)
                 var behind = false
                 if let previous = cells.last?.image, let current {
-                    behind = previous.tag != current.tag || previous.digest != current.digest
+                    // A digest pinned on one side only is not a difference: the tag names the same build.
+                    behind = previous.tag != current.tag
+                        || (previous.digest != nil && current.digest != nil && previous.digest != current.digest)
                 } else if cells.last?.image != nil, current == nil {
                     behind = true
                 }
