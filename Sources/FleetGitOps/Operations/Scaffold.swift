@@ -26,13 +26,17 @@ public struct Scaffold: Sendable {
                                                   new: Array(text().utf8)))
             }
         }
+        // An entry is a service's own file when its path names the service or it applies to that service only.
+        func isOwn(_ entry: GitOpsFileEntry) -> Bool {
+            entry.isPerService || manifest.services.filter { entry.applies(to: $0.name) }.count == 1
+        }
         for environment in environments {
             for service in manifest.services {
                 guard let image = service.image else { continue }
                 let entries = settings.files(for: service.name)
                 for entry in entries {
                     let path = entry.path(service: service.name, environment: environment)
-                    guard entry.isPerService else {
+                    guard isOwn(entry) else {
                         if seen.insert(path).inserted, try directory.read(path) == nil {
                             result.skipped.append("\(directory.repositoryPath(path)): shared by several services; "
                                                       + "fleet bump creates their keys once the file exists")
@@ -79,7 +83,7 @@ public struct Scaffold: Sendable {
                                                   + "write Deployments")
                     }
                 }
-                if let argocd = settings.argocd, let entry = entries.first(where: \.isPerService) {
+                if let argocd = settings.argocd, let entry = entries.first(where: isOwn) {
                     let appPath = Placeholders.substitute(argocd.apps, ["service": service.name, "env": environment])
                     try offer(appPath, ArgoCDTemplates.application(
                         service: service.name, environment: environment, entry: entry, manifest: manifest,
