@@ -55,8 +55,9 @@ extension ManifestBuilder {
         if tag.value.isEmpty {
             problems.append(.emptyValue(key: "gitops.tag", hint: nil, at: tag.location))
             valid = false
-        } else if let bad = literal.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0))) })
-        {
+        } else if let bad = literal.first(where: {
+            !($0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)))
+        }) {
             fail("the tag template '\(tag.value)' contains '\(bad)', which an image tag cannot contain",
                  hint: "image tags use letters, digits, '_', '.' and '-'", at: tag.location)
         } else if literal.first == "." || literal.first == "-" {
@@ -216,7 +217,9 @@ extension ManifestBuilder {
         case .image(let yaml): used.formUnion(yaml.placeholders)
         case .kustomize: used.insert("service")  // the images: entry is found by the service's image name
         }
-        for condition in document { used.formUnion(condition.path.placeholders + Placeholders.names(in: condition.value)) }
+        for condition in document {
+            used.formUnion(condition.path.placeholders + Placeholders.names(in: condition.value))
+        }
         if !used.contains("env"), environmentCount > 1 {
             problems.append(.invalidGitOps("'\(pathText.value)' would hold the image of every environment in one "
                                                + "place", hint: "use {env} in the path or in the YAML paths",

@@ -36,7 +36,8 @@ struct GitOpsSetCommand: AsyncParsableCommand {
             Examples:
               fleet gitops set values.yaml image.tag=sha-4e1f0a2 image.digest=sha256:…
               fleet gitops set overlays/prod/kustomization.yaml 'images[name=api].newTag=1.20'
-              fleet gitops set deploy.yaml --doc-where kind=Deployment 'spec.template.spec.containers[name=web].image=web:2'
+              fleet gitops set deploy.yaml --doc-where kind=Deployment \
+                'spec.template.spec.containers[name=web].image=web:2'
             """)
 
     @OptionGroup var global: GlobalOptions

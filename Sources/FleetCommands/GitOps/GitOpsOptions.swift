@@ -118,7 +118,9 @@ struct GitOpsContext {
             } else {
                 if !options.allowDirty, let repository {
                     let dirty = try repository.dirtyFiles(plan.files.map(\.path))
-                    if !dirty.isEmpty { throw DiagnosticsError(dirty.flatMap { GitOpsError.dirtyFile($0).diagnostics }) }
+                    if !dirty.isEmpty {
+                        throw DiagnosticsError(dirty.flatMap { GitOpsError.dirtyFile($0).diagnostics })
+                    }
                 }
                 for file in plan.files { try directory.write(file.new, to: file.path) }
             }

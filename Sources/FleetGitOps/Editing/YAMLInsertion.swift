@@ -40,8 +40,8 @@ enum YAMLInsertion {
             let nested = flowText(keys[1...], value: value)
             let head = ScalarRenderer.renderNew(keys[0]) + ": " + nested
             if let last = pairs.last {
-                let offset = last.value.byteRange.upperBound > last.value.byteRange.lowerBound
-                    ? last.value.byteRange.upperBound : max(last.value.byteRange.upperBound, last.key.byteRange.upperBound)
+                // After the last value (an empty value sits at the ',' or '}' that follows it).
+                let offset = last.value.byteRange.upperBound
                 return (Splice(range: offset..<offset, text: ", " + head), newSteps)
             }
             var offset = node.byteRange.lowerBound

@@ -140,7 +140,9 @@ struct YAMLLocator {
         case .sequence: throw .notAScalar(path: shown, found: "a list", at: location(node))
         case .alias(let name): throw .alias(path: shown, name: name, at: location(node))
         case .scalar(_, let style):
-            if let anchor = node.anchor { throw .anchored(path: shown, name: anchor, isTarget: true, at: location(node)) }
+            if let anchor = node.anchor {
+                throw .anchored(path: shown, name: anchor, isTarget: true, at: location(node))
+            }
             try checkAnchors(found, path: path)
             if style == .literal || style == .folded { throw .blockScalar(path: shown, at: location(node)) }
             if let tag = node.tag, tag != YAMLTag.str, tag != "!" {

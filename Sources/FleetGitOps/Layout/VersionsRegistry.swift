@@ -26,7 +26,9 @@ enum VersionsRegistry {
             if current("tag") == target.reference.tag, (current("digest") ?? "") == digest { continue }
             let fields = [("tag", target.reference.tag), ("digest", digest), ("commit", stamp.commit ?? ""),
                           ("at", stamp.at), ("by", stamp.by)]
-            for (key, value) in fields { edits.append((YAMLEdit(base.appending(YAMLPath([.key(key)])), value), target)) }
+            for (key, value) in fields {
+                edits.append((YAMLEdit(base.appending(YAMLPath([.key(key)])), value), target))
+            }
         }
         guard !edits.isEmpty else { return (nil, []) }
 

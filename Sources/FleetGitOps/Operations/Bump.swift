@@ -89,12 +89,18 @@ public enum Bump {
                 services = services.filter { keys[$0.name] != nil }
                 if services.isEmpty { fail(.nothingBuilt(path: path, status: record.status)) }
             } else {
-                for service in services where keys[service.name] == nil { fail(.notBuiltByRun(service.name, path: path)) }
+                for service in services where keys[service.name] == nil {
+                    fail(.notBuiltByRun(service.name, path: path))
+                }
             }
         }
         if request.digest != nil, services.count > 1 { fail(.digestForSeveralServices(services.count)) }
-        if let tag = request.tag, let problem = ImageReference.tagProblem(tag) { fail(.invalidTag(tag, reason: problem)) }
-        if let digest = request.digest, !ImageReference.isDigest(digest) { fail(.invalidDigest(digest, source: "--digest")) }
+        if let tag = request.tag, let problem = ImageReference.tagProblem(tag) {
+            fail(.invalidTag(tag, reason: problem))
+        }
+        if let digest = request.digest, !ImageReference.isDigest(digest) {
+            fail(.invalidDigest(digest, source: "--digest"))
+        }
         try problems.throwIfErrors()
 
         var targets: [ImageTarget] = []

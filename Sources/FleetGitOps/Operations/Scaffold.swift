@@ -198,7 +198,8 @@ enum ArgoCDTemplates {
             + "spec:\n  project: \(quote(argocd.project))\n  source:\n    repoURL: \(quote(argocd.repoURL))\n"
             + "    targetRevision: \(quote(argocd.targetRevision))\n    path: \(quote(apps))\n"
             + "    directory:\n      recurse: true\n"
-            + "  destination:\n    server: https://kubernetes.default.svc\n    namespace: \(quote(argocd.appNamespace))\n"
+            + "  destination:\n    server: https://kubernetes.default.svc\n"
+            + "    namespace: \(quote(argocd.appNamespace))\n"
             + "  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n"
     }
 
