@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "FleetExecutionTests", dependencies: ["FleetExecution", "FleetPlanning", "FleetTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "FleetGitOpsTests", dependencies: ["FleetGitOps", "FleetYAML", "FleetTestSupport"],
-                    swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetIntegrationTests", dependencies: ["fleet", "FleetTestSupport"],
                     swiftSettings: swiftSettings),
     ]

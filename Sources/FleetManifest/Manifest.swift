@@ -24,10 +24,12 @@ public struct Manifest: Hashable, Sendable {
     public var targets: [Target]
     /// The `defaults:` section as written, for documentation and `fleet explain`.
     public var defaults: Defaults
+    /// The `gitops:` section, if written.
+    public var gitops: GitOpsSettings?
 
     public init(workspace: Workspace, version: Int = 1, name: String, root: String = "", registry: String? = nil,
                 globals: PatternList = .empty, inputSets: [InputSet] = [], targets: [Target],
-                defaults: Defaults = Defaults()) {
+                defaults: Defaults = Defaults(), gitops: GitOpsSettings? = nil) {
         self.workspace = workspace
         self.version = version
         self.name = name
@@ -37,6 +39,7 @@ public struct Manifest: Hashable, Sendable {
         self.inputSets = inputSets
         self.targets = targets.sorted { $0.name < $1.name }
         self.defaults = defaults
+        self.gitops = gitops
     }
 
     /// The target called `name`. - Complexity: O(log n).

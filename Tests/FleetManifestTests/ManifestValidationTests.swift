@@ -429,10 +429,9 @@ import Testing
     }
 
     @Test func reservedSections() throws {
-        let full = try fullDiagnostics("version: 1\ngitops: {repo: x}\ncache: {dir: y}\n")
-        #expect(full.count == 2)
-        #expect(full[0].hasPrefix("fleet.yaml:2:1: error: 'gitops' is not supported yet\n  hint: "))
-        #expect(full[1].hasPrefix("fleet.yaml:3:1: error: 'cache' is not supported yet\n  hint: "))
+        let full = try fullDiagnostics("version: 1\ncache: {dir: y}\n")
+        #expect(full.count == 1)
+        #expect(full[0].hasPrefix("fleet.yaml:2:1: error: 'cache' is not supported yet\n  hint: "))
     }
 
     @Test func missingPath() throws {
@@ -491,7 +490,9 @@ import Testing
             "fleet.yaml:11:24: error: unknown key 'tag' in image",
             "fleet.yaml:13:35: error: invalid timeout 'soon'",
             "fleet.yaml:13:49: error: action 'build' needs 'lint', which target 'api' does not define",
-            "fleet.yaml:14:1: error: 'gitops' is not supported yet",
+            "fleet.yaml:14:1: error: gitops is missing the required key 'dir'",
+            "fleet.yaml:14:1: error: gitops is missing the required key 'environments'",
+            "fleet.yaml:14:1: error: 'gitops.files' must list at least one file",
         ])
     }
 }
