@@ -97,7 +97,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "FleetGitOpsTests", dependencies: ["FleetGitOps", "FleetYAML", "FleetTestSupport"],
-                    swiftSettings: swiftSettings),
+                    exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetIntegrationTests", dependencies: ["fleet", "FleetTestSupport"],
                     swiftSettings: swiftSettings),
     ]

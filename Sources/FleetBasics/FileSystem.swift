@@ -182,6 +182,14 @@ public enum FileSystem {
         return "/" + parts.joined(separator: "/")
     }
 
+    /// The permission bits of the file at `path` (following symlinks), or nil when nothing is there. Callers that
+    /// replace a file with ``writeAtomically(_:to:mode:sync:)`` pass them on to keep an executable bit.
+    public static func permissions(of path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode) & 0o7777
+    }
+
     /// The canonical path with symlinks resolved, or nil when it does not exist.
     public static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }

@@ -22,7 +22,10 @@ public struct FleetCommand: AsyncParsableCommand {
             Reference: docs/manifest.md (the manifest) and docs/cli.md (the commands).
             """,
         version: FleetVersion.current,
-        subcommands: [ValidateCommand.self, GraphCommand.self, HashCommand.self, RunCommand.self, ExplainCommand.self, CacheCommand.self, AffectedCommand.self]
+        subcommands: [
+            ValidateCommand.self, GraphCommand.self, HashCommand.self, AffectedCommand.self, RunCommand.self,
+            ExplainCommand.self, CacheCommand.self, BumpCommand.self, PromoteCommand.self, GitOpsCommand.self,
+        ]
     )
 
     public init() {}

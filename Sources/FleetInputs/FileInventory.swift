@@ -27,7 +27,10 @@ public struct FileInventory: Sendable {
 
     public init(entries: [Entry]) {
         var sorted = entries
-        sorted.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        // Listings from git are usually sorted already: check in O(n) before sorting.
+        if !sorted.indices.dropFirst().allSatisfy({ sorted[$0 - 1].path.utf8Precedes(sorted[$0].path) }) {
+            sorted.sort { $0.path.utf8Precedes($1.path) }
+        }
         var unique: [Entry] = []
         unique.reserveCapacity(sorted.count)
         for entry in sorted where unique.last?.path != entry.path { unique.append(entry) }
@@ -44,7 +47,7 @@ public struct FileInventory: Sendable {
         var low = lower, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].path.utf8.starts(with: prefix.utf8) { low = middle + 1 } else { high = middle }
+            if entries[middle].path.utf8HasPrefix(prefix) { low = middle + 1 } else { high = middle }
         }
         return lower..<low
     }
@@ -59,7 +62,7 @@ public struct FileInventory: Sendable {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].path.utf8.lexicographicallyPrecedes(key.utf8) { low = middle + 1 } else { high = middle }
+            if entries[middle].path.utf8Precedes(key) { low = middle + 1 } else { high = middle }
         }
         return low
     }

@@ -103,10 +103,23 @@ extension Fingerprint {
 }
 
 /// Selects the inventory entries a pattern list matches, leaving out declared outputs. Only the entries under the
-/// patterns' literal prefixes are tested.
-struct InputSelector {
+/// patterns' literal prefixes are tested, and whether a file is an output is decided once per file.
+final class InputSelector {
     let inventory: FileInventory
     let outputs: OutputFilter
+    /// Per inventory entry: 0 not yet known, 1 an output, 2 not an output.
+    private var outputState: [UInt8]
+
+    init(inventory: FileInventory, outputs: OutputFilter) {
+        self.inventory = inventory
+        self.outputs = outputs
+        self.outputState = Array(repeating: outputs.isEmpty ? 2 : 0, count: inventory.count)
+    }
+
+    private func isOutput(_ index: Int) -> Bool {
+        if outputState[index] == 0 { outputState[index] = outputs.isOutput(inventory.entries[index].path) ? 1 : 2 }
+        return outputState[index] == 1
+    }
 
     func select(_ patterns: PatternList) -> [Int] {
         let globs = patterns.globs
@@ -117,7 +130,7 @@ struct InputSelector {
         for range in ranges {
             for i in max(range.lowerBound, next)..<max(range.upperBound, next) {
                 let path = inventory.entries[i].path
-                if globs.matches(path), !outputs.isOutput(path) { result.append(i) }
+                if globs.matches(path), !isOutput(i) { result.append(i) }
             }
             next = max(next, range.upperBound)
         }
@@ -153,7 +166,7 @@ struct KeyBuilder {
         var actionKeys: [String: ActionKey] = [:]
         for actionName in graph.actionOrder(of: target.name) {
             guard let action = target.action(named: actionName) else { continue }
-            let files = inputs(actionName).sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            let files = inputs(actionName)  // in inventory order: sorted by path bytes
             var needs: [NeededKey] = []
             for need in action.needs {
                 switch need.scope {

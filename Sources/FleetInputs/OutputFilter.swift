@@ -21,6 +21,9 @@ public struct OutputFilter: Sendable {
         self.signature = signature.sorted()
     }
 
+    /// True when no action declares outputs.
+    public var isEmpty: Bool { index.isEmpty }
+
     /// Whether the root-relative `path` is a declared output of some action.
     public func isOutput(_ path: String) -> Bool {
         if index.isEmpty { return false }

@@ -11,10 +11,12 @@ struct PrefixIndex<Value> {
     /// Calls `body` for every value registered under a prefix of `path`.
     func forEachCandidate(of path: String, _ body: (Value) -> Void) {
         if let values = buckets[""] { values.forEach(body) }
-        var index = path.startIndex
-        while let slash = path[index...].firstIndex(of: "/") {
-            let next = path.index(after: slash)
-            if let values = buckets[path[..<next]] { values.forEach(body) }
+        // Scan bytes, not Characters: '/' is ASCII, so every index found is a valid String index.
+        let utf8 = path.utf8
+        var index = utf8.startIndex
+        while index != utf8.endIndex {
+            let next = utf8.index(after: index)
+            if utf8[index] == UInt8(ascii: "/"), let values = buckets[path[..<next]] { values.forEach(body) }
             index = next
         }
         if let values = buckets[path[...]] { values.forEach(body) }

@@ -41,10 +41,11 @@ struct ManifestBuilder {
         let globals = expand(raw.globals, in: "", context: .globals)
         let targets = buildTargets()
         reportOwnNeedFailures()
+        let gitops = buildGitOps(serviceNames: targets.filter { $0.kind == .service }.map(\.name))
         return Manifest(
             workspace: workspace, version: raw.version ?? 1, name: name, root: root,
             registry: registry?.isEmpty == true ? nil : registry, globals: globals, inputSets: sets,
-            targets: targets, defaults: rawDefaults(), cache: raw.cache)
+            targets: targets, defaults: rawDefaults(), gitops: gitops, cache: raw.cache)
     }
 
     // MARK: - Top level

@@ -5,8 +5,8 @@ import FleetYAML
 /// problem instead of stopping at the first.
 struct ManifestDecoder {
     static let topLevelKeys = ["version", "name", "root", "registry", "globals", "inputs", "defaults", "libs",
-                               "services", "cache"]
-    static let reservedKeys = ["gitops"]
+                               "services", "gitops", "cache"]
+    static let reservedKeys: [String] = []
     static let defaultsKeys = ["srcs", "env", "actions"]
     static let targetKeys = ["path", "description", "srcs", "deps", "env", "image", "actions"]
     static let imageKeys = ["name", "registry", "repository"]
@@ -48,7 +48,7 @@ struct ManifestDecoder {
             case "defaults": raw.defaults = decodeDefaults(value)
             case "libs": raw.targets += decodeTargets(value, kind: .lib)
             case "services": raw.targets += decodeTargets(value, kind: .service)
-            case "gitops": problems.append(.reservedSection(key, at: location(keyNode)))
+            case "gitops": raw.gitops = value.isNull ? nil : decodeGitOps(value, keyLocation: location(keyNode))
             case "cache": raw.cache = decodeCache(value)
             default: break
             }

@@ -68,6 +68,12 @@ public enum ManifestError: Error, Hashable, Sendable {
     case invalidNeed(String, at: SourceLocation)
     case invalidTimeout(String, at: SourceLocation)
     case imageOnLib(String, at: SourceLocation)
+
+    // MARK: GitOps
+    /// A `{name}` placeholder the field does not know.
+    case unknownPlaceholder(String, allowed: [String], suggestion: String?, at: SourceLocation)
+    /// A problem specific to the `gitops:` section.
+    case invalidGitOps(String, hint: String?, at: SourceLocation)
 }
 
 extension ManifestError: DiagnosticConvertible, CustomStringConvertible {
@@ -222,6 +228,13 @@ extension ManifestError: DiagnosticConvertible, CustomStringConvertible {
             return .error("'image' is only allowed on services", at: at,
                           hint: "'\(name)' is a lib; libs are not deployed. Move it under 'services:' to give it "
                               + "an image")
+        case .unknownPlaceholder(let name, let allowed, let suggestion, let at):
+            var d = Diagnostic.error("unknown placeholder '{\(name)}'", at: at,
+                                     hint: suggestion.map { "did you mean '{\($0)}'?" })
+            d.hints.append("allowed here: " + allowed.map { "{\($0)}" }.joined(separator: ", "))
+            return d
+        case .invalidGitOps(let message, let hint, let at):
+            return .error(message, at: at, hint: hint)
         }
     }
 }

@@ -34,6 +34,7 @@ struct RawManifest {
     var inputSets: [RawInputSet] = []
     var defaults = RawDefaults()
     var targets: [RawTarget] = []
+    var gitops: RawGitOps?
     var cache = CacheSettings()
 }
 

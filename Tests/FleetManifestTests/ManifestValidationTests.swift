@@ -428,12 +428,6 @@ import Testing
         #expect(full[0].hasPrefix("fleet.yaml:5:5: error: 'image' is only allowed on services\n"))
     }
 
-    @Test func reservedSections() throws {
-        let full = try fullDiagnostics("version: 1\ngitops: {repo: x}\n")
-        #expect(full.count == 1)
-        #expect(full[0].hasPrefix("fleet.yaml:2:1: error: 'gitops' is not supported yet\n  hint: "))
-    }
-
     @Test func missingPath() throws {
         #expect(try errors("version: 1\nservices:\n  api: {description: x}\n  web:\n") == [
             "fleet.yaml:3:3: error: service 'api' is missing the required key 'path'",
@@ -490,7 +484,9 @@ import Testing
             "fleet.yaml:11:24: error: unknown key 'tag' in image",
             "fleet.yaml:13:35: error: invalid timeout 'soon'",
             "fleet.yaml:13:49: error: action 'build' needs 'lint', which target 'api' does not define",
-            "fleet.yaml:14:1: error: 'gitops' is not supported yet",
+            "fleet.yaml:14:1: error: gitops is missing the required key 'dir'",
+            "fleet.yaml:14:1: error: gitops is missing the required key 'environments'",
+            "fleet.yaml:14:1: error: 'gitops.files' must list at least one file",
         ])
     }
 }

@@ -1,5 +1,0 @@
-import FleetGitOps
-import Testing
-
-// Placeholder until FleetGitOps lands.
-@Suite struct FleetGitOpsTestsPlaceholder {}
