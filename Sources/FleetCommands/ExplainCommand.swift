@@ -72,7 +72,8 @@ struct ExplainCommand: AsyncParsableCommand {
                 if action.cache, action.run != nil { cached = await Self.isCached(key.key, in: store) }
                 explanations.append(Explanation(
                     label: label, current: current, recorded: recorded, entry: entry, cacheable: action.cache,
-                    isGroup: action.run == nil, cached: cached))
+                    isGroup: action.run == nil, cached: cached,
+                    rootInRepository: fleet.workspace.rootPathInRepository))
             }
             console.output(json ? Explanation.json(explanations) : Explanation.text(explanations))
         }
@@ -98,8 +99,17 @@ struct Explanation {
     var isGroup: Bool
     /// nil when the action is never cached (group, `cache: false`).
     var cached: Bool?
+    /// The root relative to the repository root: file paths are shown from the repository root, as in
+    /// `fleet graph`.
+    var rootInRepository: String
 
-    var changes: [KeyChange] { recorded.map { KeyComparison.changes(from: $0, to: current) } ?? [] }
+    var changes: [KeyChange] {
+        let changes = recorded.map { KeyComparison.changes(from: $0, to: current) } ?? []
+        return changes.map { change in
+            guard case let .file(path, kind, global) = change else { return change }
+            return .file(path: RelativePath.join(rootInRepository, path), kind: kind, global: global)
+        }
+    }
 
     /// `hit`, `run` (something changed, or the result is gone), `no-record`, `uncacheable`, `group`.
     var verdict: String {
