@@ -17,6 +17,7 @@ public struct RunSummary: Sendable {
     public private(set) var savedSeconds = 0.0
     /// Wall time of the whole run, once `runFinished` arrived.
     public private(set) var duration: Double?
+    /// Whether the run was stopped by Ctrl-C or SIGTERM (from `runFinished`).
     public private(set) var interrupted = false
     /// Whether `runFinished` arrived.
     public private(set) var isComplete = false
@@ -27,6 +28,7 @@ public struct RunSummary: Sendable {
     /// Actions started and not finished yet.
     public private(set) var running: Set<ActionLabel> = []
 
+    /// An empty summary, to ``record(_:)`` events into as they come.
     public init() {}
 
     /// The summary of a complete (or partial) event sequence.
