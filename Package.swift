@@ -92,8 +92,8 @@ let package = Package(
         .testTarget(
             name: "FleetExecutionTests",
             dependencies: [
-                "FleetExecution", "FleetPlanning", "FleetInputs", "FleetGraph", "FleetManifest", "FleetCache",
-                "FleetHashing", "FleetTestSupport",
+                "FleetExecution", "FleetPlanning", "FleetReports", "FleetInputs", "FleetGraph", "FleetManifest",
+                "FleetCache", "FleetHashing", "FleetTestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(name: "FleetGitOpsTests", dependencies: ["FleetGitOps", "FleetYAML", "FleetTestSupport"],
