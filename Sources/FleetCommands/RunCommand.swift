@@ -157,7 +157,7 @@ struct RunService {
             cacheDirectory: cacheDirectory, rootDirectory: workspace.rootDirectory, environment: .current(),
             inputsHashedAt: hashedAt, maxCacheSize: fleet.manifest.cache.effectiveMaxSize,
             maxCacheAge: fleet.manifest.cache.maxAge.map { Duration.seconds($0) })
-        let observers = RunObservers(command: command, console: console)
+        let observers = RunObservers(command: command)
         let session = RunSession(
             plan: plan, options: options, observer: observers.observer, commit: commit, dirty: dirty,
             history: history)
@@ -165,7 +165,7 @@ struct RunService {
         let trap = try? SignalTrap.install { _ in task.cancel() }
         let summary = await task.value
         trap?.uninstall()
-        try observers.finish(suiteName: fleet.manifest.name)
+        try observers.finish()
         console.info("run \(summary.runID): \(RunDirectory(cacheDirectory: cacheDirectory).runPath(summary.runID))")
         return summary.exitCode
     }

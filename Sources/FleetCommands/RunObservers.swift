@@ -1,88 +1,54 @@
 import FleetBasics
 import FleetExecution
+import FleetReports
 import Foundation
-import Synchronization
+import Glibc
 
-/// The observers of one `fleet run`: progress on stderr (or NDJSON on stdout with `--json`), plus the reports
-/// written at the end. INTERIM: replaced by FleetReports' renderers once they land.
+/// The observers of one `fleet run`: the terminal renderer on stderr (or NDJSON on stdout with `--json`), plus a
+/// recorder for the reports written once the run is over (`--report junit=FILE`, `--profile FILE`).
 struct RunObservers {
     let observer: any ExecutionObserver
-    private let recorder: InterimRecorder?
+    private let terminal: TerminalProgressRenderer?
+    private let recorder: EventRecorder?
     private let junit: [String]
     private let profile: String?
+    private let suiteName: String
 
-    init(command: RunCommand, console: Console) {
+    init(command: RunCommand) {
         junit = command.reports.compactMap { try? RunCommand.junitPath($0) }
         profile = command.profile
-        let recorder = junit.isEmpty && profile == nil ? nil : InterimRecorder()
+        suiteName = (["fleet run"] + command.actions).joined(separator: " ")
+        let recorder = junit.isEmpty && profile == nil ? nil : EventRecorder()
         self.recorder = recorder
-        let main: any ExecutionObserver = command.json
-            ? InterimNDJSON(console: console) : InterimPlainLines(console: console)
-        observer = InterimFanOut(observers: [main] + (recorder.map { [$0] } ?? []))
-    }
-
-    func finish(suiteName: String) throws {}
-}
-
-struct InterimFanOut: ExecutionObserver {
-    let observers: [any ExecutionObserver]
-    func handle(_ event: ExecutionEvent) { for observer in observers { observer.handle(event) } }
-}
-
-final class InterimRecorder: ExecutionObserver {
-    let events = Mutex<[ExecutionEvent]>([])
-    func handle(_ event: ExecutionEvent) { events.withLock { $0.append(event) } }
-}
-
-struct InterimPlainLines: ExecutionObserver {
-    let console: Console
-    func handle(_ event: ExecutionEvent) {
-        switch event {
-        case .actionFinished(let f):
-            let time = Quantity.formatDuration(seconds: f.duration)
-            switch f.status {
-            case .executed: console.error("✓ \(f.label) \(time)")
-            case .cached: console.error("↺ \(f.label) (cached)")
-            case .failed: console.error("✗ \(f.label) \(f.reason ?? "")")
-            case .skipped: console.error("- \(f.label) skipped: \(f.reason ?? "")")
-            }
-        case .warning(let diagnostic):
-            console.report([diagnostic])
-        case .runFinished(let r):
-            let counts = ActionStatus.allCases.map { "\(r.counts[$0] ?? 0) \($0.rawValue)" }.joined(separator: ", ")
-            console.error("\(counts) in \(Quantity.formatDuration(seconds: r.duration))")
-        default:
-            break
+        var observers: [any ExecutionObserver] = []
+        if command.json {
+            terminal = nil
+            observers.append(NDJSONEventRenderer(fileDescriptor: STDOUT_FILENO))
+        } else {
+            let environment = ProcessInfo.processInfo.environment
+            let interactive = isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb"
+            let renderer = TerminalProgressRenderer(
+                fileDescriptor: STDERR_FILENO, style: command.global.style(for: 2), interactive: interactive,
+                verbose: command.global.verbose)
+            terminal = renderer
+            observers.append(renderer)
         }
+        if let recorder { observers.append(recorder) }
+        observer = observers.count == 1 ? observers[0] : FanOutObserver(observers)
     }
-}
 
-struct InterimNDJSON: ExecutionObserver {
-    let console: Console
-    func handle(_ event: ExecutionEvent) {
-        switch event {
-        case .actionStarted(let s):
-            console.output(JSONText.object([
-                ("event", "\"action-started\""), ("target", JSONText.quote(s.label.target)),
-                ("action", JSONText.quote(s.label.action)), ("key", JSONText.quote(s.key)),
-            ]))
-        case .actionFinished(let f):
-            console.output(JSONText.object([
-                ("event", "\"action-finished\""), ("target", JSONText.quote(f.label.target)),
-                ("action", JSONText.quote(f.label.action)), ("status", JSONText.quote(f.status.rawValue)),
-                ("key", JSONText.quote(f.key)), ("duration_ms", JSONText.number(Int((f.duration * 1000).rounded()))),
-                ("exit_code", f.exitCode.map { String($0) } ?? "null"),
-            ]))
-        case .runFinished(let r):
-            console.output(JSONText.object([
-                ("event", "\"run-finished\""),
-                ("counts", JSONText.object(ActionStatus.allCases.map { ($0.rawValue, String(r.counts[$0] ?? 0)) })),
-                ("duration_ms", JSONText.number(Int((r.duration * 1000).rounded()))),
-            ]))
-        case .warning(let diagnostic):
-            console.report([diagnostic])
-        default:
-            break
+    /// Stops the terminal renderer and writes the requested reports.
+    func finish() throws(FileSystemError) {
+        terminal?.finish()
+        guard let recorder else { return }
+        let events = recorder.events
+        for path in junit {
+            try FileSystem.createDirectory(FileSystem.parent(of: FileSystem.absolute(path)))
+            try JUnitReport.write(events: events, suiteName: suiteName, to: path)
+        }
+        if let profile {
+            try FileSystem.createDirectory(FileSystem.parent(of: FileSystem.absolute(profile)))
+            try ChromeTrace.write(events: events, to: profile)
         }
     }
 }

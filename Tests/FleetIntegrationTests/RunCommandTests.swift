@@ -213,6 +213,29 @@ func startFleet(_ arguments: [String], in directory: String) throws -> (Process,
         #expect(last["duration_ms"] is Int)
     }
 
+    @Test func reportsAndTheFailedLogAtTheEnd() throws {
+        let repo = try makeRunRepository(extraManifest: """
+              bad: {path: services/bad, actions: {build: {run: 'echo the-reason-it-broke >&2; exit 4'}}}
+
+            """)
+        defer { repo.remove() }
+        try repo.write("services/bad/a.txt", "x")
+        let result = try TestProcess.fleet(
+            ["run", "build", "--keep-going", "--report", "junit=reports/junit.xml", "--profile", "trace.json"],
+            in: repo.path)
+        #expect(result.exitCode == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("✗ bad:build exit code 4"), "\(result)")
+        #expect(result.stderr.contains("the-reason-it-broke"))
+        let junit = try repo.directory.read("reports/junit.xml")
+        #expect(junit.contains("tests=\"4\" failures=\"1\""))
+        #expect(junit.contains("<testcase classname=\"api\" name=\"build\""))
+        let trace = try jsonObject(try repo.directory.read("trace.json"))
+        let events = try #require(trace["traceEvents"] as? [[String: Any]])
+        #expect(events.filter { $0["ph"] as? String == "X" && ($0["name"] as? String)?.hasSuffix(":build") == true }
+            .count == 4)
+    }
+
     @Test func explainNamesWhatChanged() throws {
         let repo = try makeRunRepository()
         defer { repo.remove() }
