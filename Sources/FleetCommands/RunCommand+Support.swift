@@ -31,23 +31,48 @@ enum AffectedSelection {
 }
 
 /// The commit a run is made from, for the run record: HEAD of the repository holding the root, and whether
-/// anything under the root differs from it (staged, unstaged or untracked and not ignored).
-enum GitState {
-    static func of(workspace: Workspace) -> (commit: String?, dirty: Bool) {
+/// anything under the root differs from it (staged, unstaged or untracked and not ignored). The cache directory
+/// does not count: fleet writes it during every run.
+struct GitState: Sendable {
+    var commit: String?
+    var dirty: Bool
+    /// The cache directory is inside the root and git does not ignore it.
+    var cacheNotIgnored: Bool
+
+    static func of(workspace: Workspace, cacheDirectory: String) -> GitState {
         guard let repository = try? GitRepository.discover(startingAt: workspace.rootDirectory),
             let layout = try? RepositoryLayout(workspace: workspace, repository: repository)
-        else { return (nil, false) }
+        else { return GitState(commit: nil, dirty: false, cacheNotIgnored: false) }
         let head: ObjectID?
         do {
             head = try repository.headCommit()
         } catch {
-            return (nil, true)
+            return GitState(commit: nil, dirty: true, cacheNotIgnored: false)
         }
         guard let changes = try? repository.workingTreeChanges(from: head, detectRenames: false) else {
-            return (head?.description, true)
+            return GitState(commit: head?.description, dirty: true, cacheNotIgnored: false)
         }
-        let dirty = changes.contains { change in change.paths.contains { layout.rootRelative($0) != nil } }
-        return (head?.description, dirty)
+        let cachePrefix = cachePrefix(cacheDirectory, workspace: workspace, layout: layout)
+        var dirty = false
+        var cacheNotIgnored = false
+        for change in changes {
+            for path in change.paths where layout.rootRelative(path) != nil {
+                if let cachePrefix, path.hasPrefix(cachePrefix) {
+                    cacheNotIgnored = true
+                } else {
+                    dirty = true
+                }
+            }
+        }
+        return GitState(commit: head?.description, dirty: dirty, cacheNotIgnored: cacheNotIgnored)
+    }
+
+    /// The cache directory as a repository-relative prefix (`cache/`), when it is inside the repository.
+    private static func cachePrefix(_ directory: String, workspace: Workspace, layout: RepositoryLayout) -> String? {
+        let realDirectory = FileSystem.realPath(directory) ?? FileSystem.absolute(directory)
+        let realRoot = FileSystem.realPath(workspace.rootDirectory) ?? workspace.rootDirectory
+        guard let relative = RelativePath.relative(realDirectory, to: realRoot), !relative.isEmpty else { return nil }
+        return layout.repositoryPath(relative) + "/"
     }
 }
 

@@ -120,6 +120,10 @@ struct RunService {
 
     func run() async throws -> Int32 {
         let environment = ProcessInfo.processInfo.environment
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> String { Quantity.formatDuration(seconds: Double((clock.now - start).components.seconds)
+            + Double((clock.now - start).components.attoseconds) / 1e18) }
         let hashedAt = FileStat.fileClockNow()
         let fleet = try FleetLoader.load(workspace: command.global.workspace())
         let workspace = fleet.workspace
@@ -136,14 +140,18 @@ struct RunService {
             request.restrictTo = Set(report.affected.map(\.name))
         }
         let selected = try Planner.selectTargets(request, graph: fleet.graph)
+        // The commit and the dirty check (a full status) run alongside the key computation.
+        let gitState = Task.detached { GitState.of(workspace: workspace, cacheDirectory: cacheDirectory) }
         let keys = try await WorkspaceKeys.compute(
             fleet: fleet, targets: request.targets == nil && request.restrictTo == nil ? nil : selected,
             cacheDirectory: cacheDirectory, environment: environment)
         console.report(keys.warnings)
+        console.info("keys: \(keys.hashing.memoHits) files from the memo, \(keys.hashing.memoMisses) hashed "
+            + "(\(keys.inventorySource) listing), at \(elapsed())")
         let history = ActionHistory.load(cacheDirectory: cacheDirectory, root: workspace.rootDirectory)
         let plan = try Planner.plan(
             request, fleet: fleet, keys: keys.keys, environment: environment, durations: history.durations)
-        console.info("\(selected.count) targets selected, \(plan.count) actions planned")
+        console.info("\(selected.count) targets selected, \(plan.count) actions planned, at \(elapsed())")
 
         if command.dryRun {
             let rows = await DryRun.rows(plan: plan, cacheDirectory: command.noCache ? nil : cacheDirectory)
@@ -151,22 +159,33 @@ struct RunService {
             return 0
         }
 
-        let (commit, dirty) = GitState.of(workspace: workspace)
+        let git = await gitState.value
+        // The trap is installed before the run starts, so no signal can slip between the two.
+        let interruption = RunInterruption()
+        let trap = try? SignalTrap.install { _ in interruption.trigger() }
+        console.info("commit \(git.commit ?? "none")\(git.dirty ? " (with changes)" : ""), at \(elapsed())")
+        if git.cacheNotIgnored {
+            console.report([Diagnostic(
+                .warning, "the cache directory \(FileSystem.displayPath(cacheDirectory)) is inside the repository "
+                    + "and git does not ignore it",
+                hint: "add it to .gitignore; fleet leaves its files out of inputs and of the record's 'dirty'")])
+        }
         let options = RunOptions(
             jobs: command.jobs ?? ProcessorCount.active, keepGoing: command.keepGoing, useCache: !command.noCache,
             cacheDirectory: cacheDirectory, rootDirectory: workspace.rootDirectory, environment: .current(),
             inputsHashedAt: hashedAt, maxCacheSize: fleet.manifest.cache.effectiveMaxSize,
-            maxCacheAge: fleet.manifest.cache.maxAge.map { Duration.seconds($0) })
+            maxCacheAge: fleet.manifest.cache.maxAge.map { Duration.seconds($0) }, interruption: interruption)
         let observers = RunObservers(command: command)
         let session = RunSession(
-            plan: plan, options: options, observer: observers.observer, commit: commit, dirty: dirty,
+            plan: plan, options: options, observer: observers.observer, commit: git.commit, dirty: git.dirty,
             history: history)
         let task = Task { await session.run() }
-        let trap = try? SignalTrap.install { _ in task.cancel() }
+        interruption.attach { task.cancel() }
         let summary = await task.value
         trap?.uninstall()
         try observers.finish()
-        console.info("run \(summary.runID): \(RunDirectory(cacheDirectory: cacheDirectory).runPath(summary.runID))")
+        console.info("run \(summary.runID): \(RunDirectory(cacheDirectory: cacheDirectory).runPath(summary.runID)), "
+            + "done at \(elapsed())")
         return summary.exitCode
     }
 }

@@ -39,7 +39,7 @@ struct ActionExecutor: Sendable {
                 stderrPath: logs.1, inputsChanged: inputsChanged)
         }
         guard let command = action.command else { return Result(outcome: finish(.executed)) }
-        if Task.isCancelled { return Result(outcome: finish(.failed, reason: "interrupted")) }
+        if options.isInterrupted { return Result(outcome: finish(.failed, reason: "interrupted")) }
 
         let store = action.cacheable ? self.store : nil
         if let store {
@@ -82,7 +82,9 @@ struct ActionExecutor: Sendable {
         let logPaths: (String?, String?) = (paths.stdout, paths.stderr)
         var exitCode: Int32?
         if case .exited(let code) = process.termination { exitCode = code }
-        if process.cancelled {
+        // Killed by the interruption (the trap signals every group before the task is cancelled), or exited
+        // while the run was being stopped: reported as interrupted, never stored.
+        if process.cancelled || (options.isInterrupted && !process.succeeded) {
             return Result(outcome: finish(.failed, exitCode: exitCode, reason: "interrupted", logs: logPaths))
         }
         if process.timedOut {
@@ -98,7 +100,7 @@ struct ActionExecutor: Sendable {
             return Result(outcome: finish(.failed, exitCode: exitCode, reason: reason, logs: logPaths))
         }
         let seconds = Self.seconds(process.duration)
-        guard let store else {
+        guard let store, !options.isInterrupted else {
             return Result(outcome: finish(.executed, exitCode: 0, logs: logPaths), executionSeconds: seconds)
         }
         guard mayStore else {
@@ -134,7 +136,7 @@ struct ActionExecutor: Sendable {
         guard result.exitCode == 0 else {
             return await drop(action, store: store, because: "it records a failed run (exit code \(result.exitCode))")
         }
-        if Task.isCancelled { return .interrupted }
+        if options.isInterrupted { return .interrupted }
 
         // Logs first: they are small, and an entry whose logs are gone is as damaged as one missing an output.
         let paths = logs.paths(for: action.label)
@@ -214,7 +216,7 @@ struct ActionExecutor: Sendable {
             let err = try await store.writeBlob(contentsOf: stderr)
             // A result of an interrupted run is never stored: the run may have been stopped half-way through
             // capturing, and the user asked to stop.
-            if Task.isCancelled { return nil }
+            if options.isInterrupted { return nil }
             let result = ActionResult(
                 key: action.fingerprint, exitCode: 0, outputs: outputs, stdout: out, stderr: err, duration: duration)
             try await store.storeActionResult(result, for: action.fingerprint)

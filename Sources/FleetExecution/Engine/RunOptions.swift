@@ -24,11 +24,14 @@ public struct RunOptions: Sendable {
     public var maxCacheAge: Duration?
     /// How long a process group gets between SIGTERM (timeout, interruption) and SIGKILL.
     public var terminationGracePeriod: Duration
+    /// Set by the signal trap: the run was asked to stop (besides its task being cancelled).
+    public var interruption: RunInterruption?
 
     public init(
         jobs: Int, keepGoing: Bool = false, useCache: Bool = true, cacheDirectory: String, rootDirectory: String,
         environment: CleanEnvironment = .current(), inputsHashedAt: Int64? = nil, keptRuns: Int = 20,
-        maxCacheSize: UInt64? = nil, maxCacheAge: Duration? = nil, terminationGracePeriod: Duration = .seconds(5)
+        maxCacheSize: UInt64? = nil, maxCacheAge: Duration? = nil, terminationGracePeriod: Duration = .seconds(5),
+        interruption: RunInterruption? = nil
     ) {
         self.jobs = max(1, jobs)
         self.keepGoing = keepGoing
@@ -41,5 +44,9 @@ public struct RunOptions: Sendable {
         self.maxCacheSize = maxCacheSize
         self.maxCacheAge = maxCacheAge
         self.terminationGracePeriod = terminationGracePeriod
+        self.interruption = interruption
     }
+
+    /// Whether the run is being stopped: its task was cancelled or a signal arrived.
+    var isInterrupted: Bool { Task.isCancelled || interruption?.isTriggered == true }
 }

@@ -142,14 +142,14 @@ struct Scheduler: Sendable {
                 freeSlots.append(slotOf[i])
                 freeSlots.sort(by: >)
                 finished(i, result)
-                if Task.isCancelled, !interrupted {
+                if options.isInterrupted, !interrupted {
                     interrupted = true
                     stopped = "interrupted"
                 }
                 startReady()
             }
         }
-        if Task.isCancelled { interrupted = true }
+        if options.isInterrupted { interrupted = true }
 
         // Whatever never started: fail-fast, interruption, or (in theory) a cycle.
         for i in 0..<count where state[i] == .waiting {
