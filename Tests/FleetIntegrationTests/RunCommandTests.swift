@@ -109,6 +109,20 @@ func startFleet(_ arguments: [String], in directory: String) throws -> (Process,
         #expect(try repo.directory.read("libs/core/dist/out") == "core v2\n")
     }
 
+    @Test func aCacheDirectoryGitDoesNotIgnoreIsNeitherAnInputNorAChange() throws {
+        let repo = try GitFixture.make(files: [
+            "fleet.yaml": "version: 1\nlibs:\n  top: {path: ., actions: {build: {run: 'echo hi'}}}\n",
+            "a.txt": "a\n",
+        ], prefix: "fleet-run")
+        defer { repo.remove() }
+        let first = try TestProcess.fleet(["run", "build"], in: repo.path)
+        #expect(first.exitCode == 0, "\(first)")
+        let second = try TestProcess.fleet(["run", "build"], in: repo.path)
+        #expect(statuses(try latestRecord(repo)) == ["top:build": "cached"], "\(second)")
+        #expect(try latestRecord(repo)["dirty"] as? Bool == false)
+        #expect(second.stderr.contains("warning: the cache directory cache is inside the repository and git does not ignore it"))
+    }
+
     @Test func interruptingARunStopsGrandchildrenAndExits130() async throws {
         let repo = try makeRunRepository(extraManifest: """
               slow:

@@ -69,7 +69,7 @@ let chainFiles = [
         #expect(run.statuses == [
             "base:build": .cached, "util:build": .executed, "api:build": .executed, "api:test": .executed,
             "web:build": .cached,
-        ])
+        ], "\(run.log.finished.map { "\($0.label) \($0.reason ?? "")" }) \(run.log.warnings)")
         // A change back restores the first result: same key as the first run.
         try ws.write("libs/util/src/a.txt", "util\n")
         let back = try await ws.run(["build", "test"])
@@ -233,6 +233,7 @@ let chainFiles = [
         #expect(try await ws.store.stats().actionEntries == 0)
         #expect(FileSystem.exists(ws.path("cache/runs/last-gc")))
         let again = try await ws.run(["build"])
-        #expect(again.log.finished.allSatisfy { $0.status == .executed })
+        #expect(again.log.finished.allSatisfy { $0.status == .executed },
+                "\(again.log.finished.map { "\($0.label) \($0.status) \($0.reason ?? "")" }) \(again.log.warnings)")
     }
 }

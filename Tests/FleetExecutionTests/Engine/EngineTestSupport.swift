@@ -38,7 +38,7 @@ final class EventLog: ExecutionObserver {
 
 /// A process runner that counts the processes it starts.
 final class CountingRunner: ProcessRunner {
-    private let inner = PosixProcessRunner()
+    private let inner = PosixProcessRunner(registry: ProcessGroupRegistry())
     private let counter = Mutex(0)
 
     var count: Int { counter.withLock { $0 } }
@@ -109,7 +109,8 @@ struct EngineWorkspace {
             rootDirectory: fleet.workspace.rootDirectory, environment: CleanEnvironment(parent: ["PATH": childPath]),
             inputsHashedAt: hashedAt, maxCacheSize: maxCacheSize, terminationGracePeriod: .seconds(2))
         let session = RunSession(
-            plan: plan, options: options, observer: log, runner: runner ?? PosixProcessRunner(), history: history)
+            plan: plan, options: options, observer: log,
+            runner: runner ?? PosixProcessRunner(registry: ProcessGroupRegistry()), history: history)
         let task = Task { await session.run() }
         if let cancelAfter {
             await cancelAfter(log)
