@@ -16,6 +16,8 @@ struct ActionExecutor: Sendable {
     let inputGuard: InputGuard
     let sink: EventSink
     let options: RunOptions
+    /// What earlier runs recorded: the outputs of an action's previous version, removed after a restore.
+    let history: ActionHistory
 
     /// What the run learned about one action besides its outcome.
     struct Result: Sendable {
@@ -187,10 +189,24 @@ struct ActionExecutor: Sendable {
                 return await drop(action, store: store, because: detail)
             }
         }
+        await removeStaleOutputs(of: action, keeping: outputs.map(\.path))
         let shown: (String?, String?) = (
             result.stdout.size > 0 ? paths.stdout : nil, result.stderr.size > 0 ? paths.stderr : nil
         )
         return .hit(logs: shown, savedSeconds: Self.seconds(result.duration), outputs: outputs.map(\.path))
+    }
+
+    /// After a restore: removes what the action's previous run (with another key) recorded as outputs and the
+    /// restored result does not have, so the directory holds what a clean run of this version would produce.
+    private func removeStaleOutputs(of action: PlannedAction, keeping current: [String]) async {
+        guard let entry = history.entries[action.label], entry.key != action.fingerprint else { return }
+        let history = self.history
+        _ = await ThreadPool.shared.run { () -> [String] in
+            guard let previous = history.keyRecord(for: action.label)?.outputs else { return [] }
+            return StaleOutputs.remove(
+                previous: previous, keeping: Set(current), patterns: action.outputGlobs,
+                targetDirectory: action.workingDirectory)
+        }
     }
 
     /// Removes a cache entry that cannot be used, warns, and reports a miss.

@@ -66,7 +66,7 @@ public struct RunSession: Sendable {
         let executor = ActionExecutor(
             store: store, runner: runner, logs: RunLogs(directory: runs.logsPath(runID)), outputMemo: outputMemo,
             inputGuard: InputGuard(root: options.rootDirectory, hashedAt: options.inputsHashedAt), sink: sink,
-            options: options)
+            options: options, history: history)
 
         sink.emit(.runStarted(.init(
             actions: plan.actions.map { ActionLabel(target: $0.label.target, action: $0.label.action) },

@@ -119,6 +119,28 @@ let chainFiles = [
         #expect(try FileStat.of(ws.path("gen/out/deep/er/blob.bin")).mode & 0o777 == 0o644)
     }
 
+    @Test func aRestoreRemovesOutputsThePreviousVersionLeftBehind() async throws {
+        let manifest = """
+            version: 1
+            libs:
+              a: {path: a, actions: {build: {run: 'rm -rf dist/gen && mkdir -p dist/gen && cp version dist/gen/$(cat version).txt', outputs: ["dist/**"]}}}
+
+            """
+        let ws = try EngineWorkspace(manifest, files: ["a/version": "v1"])
+        defer { ws.remove() }
+        _ = try await ws.run(["build"])
+        try ws.write("a/version", "v2")
+        _ = try await ws.run(["build"])
+        #expect(ws.exists("a/dist/gen/v2.txt") && !ws.exists("a/dist/gen/v1.txt"))
+        try ws.write("a/dist/mine.txt", "not produced by the action")
+        try ws.write("a/version", "v1")
+        let back = try await ws.run(["build"])
+        #expect(back.status("a:build") == .cached)
+        #expect(ws.exists("a/dist/gen/v1.txt"))
+        #expect(!ws.exists("a/dist/gen/v2.txt"))  // what the other version produced is gone
+        #expect(ws.exists("a/dist/mine.txt"))  // a file fleet never recorded as an output is left alone
+    }
+
     @Test func logsAreReplayedOnAHit() async throws {
         let manifest = """
             version: 1
