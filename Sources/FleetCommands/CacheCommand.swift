@@ -4,6 +4,7 @@ import FleetCache
 import FleetExecution
 import FleetGraph
 import FleetManifest
+import FleetPlanning
 import Foundation
 
 /// `fleet cache stats | verify | gc | clean`.
@@ -130,7 +131,7 @@ struct CacheCommand: AsyncParsableCommand {
                 console.info("trimming \(directory) to \(Quantity.formatBytes(size))"
                     + (age.map { ", entries unused for \(Quantity.formatDuration(seconds: $0))" } ?? ""))
                 let report = try await DiskCacheStore(directory: directory).gc(
-                    maxSize: size, maxAge: age.map { Duration.seconds($0) })
+                    maxSize: size, maxAge: age.flatMap(Planner.duration))
                 console.output("removed \(report.removedEntries) entries and \(report.removedBlobs) blobs, freed "
                     + "\(Quantity.formatBytes(report.freedBytes)); the cache now holds "
                     + Quantity.formatBytes(report.remainingBytes))

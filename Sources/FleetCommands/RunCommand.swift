@@ -174,7 +174,7 @@ struct RunService {
             jobs: command.jobs ?? ProcessorCount.active, keepGoing: command.keepGoing, useCache: !command.noCache,
             cacheDirectory: cacheDirectory, rootDirectory: workspace.rootDirectory, environment: .current(),
             inputsHashedAt: hashedAt, maxCacheSize: fleet.manifest.cache.effectiveMaxSize,
-            maxCacheAge: fleet.manifest.cache.maxAge.map { Duration.seconds($0) }, interruption: interruption)
+            maxCacheAge: fleet.manifest.cache.maxAge.flatMap(Planner.duration), interruption: interruption)
         let observers = RunObservers(command: command)
         let session = RunSession(
             plan: plan, options: options, observer: observers.observer, commit: git.commit, dirty: git.dirty,

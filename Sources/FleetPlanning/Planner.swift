@@ -129,12 +129,18 @@ public enum Planner {
                 workingDirectory: manifest.workspace.absolutePath(forRootRelative: target.path),
                 targetPath: target.path, environment: values, outputs: outputs, outputGlobs: globs, key: key,
                 definition: KeyDefinition.action(action, in: target),
-                timeout: action.timeout.map { Duration.seconds($0) }, cacheable: action.cache, needs: needs,
+                timeout: action.timeout.flatMap(Self.duration), cacheable: action.cache, needs: needs,
                 priority: 0, requested: roots.contains(reference), location: action.location,
                 image: target.image?.repository))
         }
         assignPriorities(&actions, durations: durations)
         return ActionPlan(actions: actions, rootDirectory: manifest.workspace.rootDirectory, selectedTargets: selected)
+    }
+
+    /// Seconds as a `Duration`; nil for values no clock can reach (over 100 years: no limit), which would trap.
+    public static func duration(_ seconds: Double) -> Duration? {
+        guard seconds.isFinite, seconds > 0 else { return nil }
+        return seconds > 3.2e9 ? nil : .milliseconds(Int64((seconds * 1000).rounded(.up)))
     }
 
     /// An action's output patterns relative to its target directory. Exclusions outside the directory are
