@@ -145,7 +145,8 @@ struct RunService {
         }
         let selected = try Planner.selectTargets(request, graph: fleet.graph)
         // The commit and the dirty check (a full status) run alongside the key computation.
-        let gitState = Task.detached { GitState.of(workspace: workspace, cacheDirectory: cacheDirectory) }
+        let gitState = command.dryRun
+            ? nil : Task.detached { GitState.of(workspace: workspace, cacheDirectory: cacheDirectory) }
         let keys = try await WorkspaceKeys.compute(
             fleet: fleet, targets: request.targets == nil && request.restrictTo == nil ? nil : selected,
             cacheDirectory: cacheDirectory, environment: environment)
@@ -163,7 +164,7 @@ struct RunService {
             return 0
         }
 
-        let git = await gitState.value
+        let git = await gitState?.value ?? GitState(commit: nil, dirty: false, cacheNotIgnored: false)
         // The trap is installed before the run starts, so no signal can slip between the two.
         let interruption = RunInterruption()
         let trap = try? SignalTrap.install { _ in interruption.trigger() }
