@@ -45,7 +45,7 @@ struct ManifestBuilder {
         return Manifest(
             workspace: workspace, version: raw.version ?? 1, name: name, root: root,
             registry: registry?.isEmpty == true ? nil : registry, globals: globals, inputSets: sets,
-            targets: targets, defaults: rawDefaults(), gitops: gitops)
+            targets: targets, defaults: rawDefaults(), gitops: gitops, cache: raw.cache)
     }
 
     // MARK: - Top level

@@ -5,8 +5,8 @@ import FleetYAML
 /// problem instead of stopping at the first.
 struct ManifestDecoder {
     static let topLevelKeys = ["version", "name", "root", "registry", "globals", "inputs", "defaults", "libs",
-                               "services", "gitops"]
-    static let reservedKeys = ["cache"]
+                               "services", "gitops", "cache"]
+    static let reservedKeys: [String] = []
     static let defaultsKeys = ["srcs", "env", "actions"]
     static let targetKeys = ["path", "description", "srcs", "deps", "env", "image", "actions"]
     static let imageKeys = ["name", "registry", "repository"]
@@ -49,7 +49,7 @@ struct ManifestDecoder {
             case "libs": raw.targets += decodeTargets(value, kind: .lib)
             case "services": raw.targets += decodeTargets(value, kind: .service)
             case "gitops": raw.gitops = value.isNull ? nil : decodeGitOps(value, keyLocation: location(keyNode))
-            case "cache": problems.append(.reservedSection(key, at: location(keyNode)))
+            case "cache": raw.cache = decodeCache(value)
             default: break
             }
         }
