@@ -28,14 +28,19 @@ extension ManifestBuilder {
         var patterns: [String] = []
         var locations: [SourceLocation?] = []
         var globs: [GlobList.Entry] = []
+        patterns.reserveCapacity(entries.count)
+        locations.reserveCapacity(entries.count)
+        globs.reserveCapacity(entries.count)
         var initialChain: [String] = []
         if case .inputSetDefinition(let name) = context { initialChain = [name] }
         var work: [(entry: Located<String>, chain: [String])] = entries.reversed().map { ($0, initialChain) }
 
         while let (entry, chain) = work.popLast() {
             let text = entry.value
+            let analysis = analyze(text)
             if context.expandsSets {
-                if text == "srcs" {
+                switch analysis.kind {
+                case .srcs:
                     switch context {
                     case .inputs(let srcs):
                         patterns += srcs.patterns
@@ -47,27 +52,27 @@ extension ManifestBuilder {
                         problems.append(.misplacedSrcs(at: entry.location))
                     }
                     continue
-                }
-                if let set = inputSets[text] {
+                case .inputSet(let set):
                     if let start = chain.firstIndex(of: text) {
                         if case .inputSetDefinition = context { reportSetCycle(Array(chain[start...])) }
                         continue
                     }
-                    work += set.entries.reversed().map { ($0, chain + [text]) }
+                    let nested = chain + [text]
+                    work += set.entries.reversed().map { ($0, nested) }
                     continue
-                }
-                if text.hasPrefix("!"), inputSets[String(text.dropFirst())] != nil {
-                    problems.append(.negatedInputSet(String(text.dropFirst()), at: entry.location))
+                case .negatedInputSet(let name):
+                    problems.append(.negatedInputSet(name, at: entry.location))
                     continue
-                }
-                if NameRules.isValidInputSetName(text),
-                    let suggestion = Suggestions.closest(to: text, in: inputSets.keys)
-                {
+                case .unknownInputSet(let suggestion):
                     problems.append(.unknownInputSet(text, suggestion: suggestion, at: entry.location))
                     continue
+                case .pattern:
+                    break
                 }
             }
-            guard let (pattern, glob) = compile(entry, in: directory, reportEscapes: reportEscapes) else { continue }
+            guard let (pattern, glob) = compile(entry, in: directory, reportEscapes: reportEscapes,
+                                                plain: analysis.plain)
+            else { continue }
             patterns.append(pattern)
             locations.append(entry.location)
             globs.append(glob)
@@ -75,8 +80,63 @@ extension ManifestBuilder {
         return PatternList(patterns: patterns, locations: locations, globs: GlobList(globs))
     }
 
+    /// What a pattern list entry means, worked out once per distinct text: the input sets are known before any
+    /// list is expanded, and everything else depends on the text alone.
+    struct EntryAnalysis {
+        enum Kind {
+            /// `srcs`.
+            case srcs
+            /// The name of a named input set.
+            case inputSet(RawInputSet)
+            /// `!name` for a named input set, which cannot be negated.
+            case negatedInputSet(String)
+            /// A valid set name close to a defined one: a typo.
+            case unknownInputSet(suggestion: String)
+            /// A path pattern.
+            case pattern
+        }
+
+        /// The meaning where named sets are expanded (everywhere but `outputs`).
+        var kind: Kind
+        /// The entry as a pattern, when it is plain.
+        var plain: PlainPattern?
+    }
+
+    mutating func analyze(_ text: String) -> EntryAnalysis {
+        if let known = entryAnalyses[text] { return known }
+        let kind: EntryAnalysis.Kind
+        if text == "srcs" {
+            kind = .srcs
+        } else if let set = inputSets[text] {
+            kind = .inputSet(set)
+        } else if text.hasPrefix("!"), inputSets[String(text.dropFirst())] != nil {
+            kind = .negatedInputSet(String(text.dropFirst()))
+        } else if NameRules.isValidInputSetName(text),
+            let suggestion = Suggestions.closest(to: text, in: inputSets.keys)
+        {
+            kind = .unknownInputSet(suggestion: suggestion)
+        } else {
+            kind = .pattern
+        }
+        let analysis = EntryAnalysis(kind: kind, plain: PlainPattern(text))
+        entryAnalyses[text] = analysis
+        return analysis
+    }
+
     /// Resolves one pattern written in `directory` to the root and compiles it.
-    private mutating func compile(_ entry: Located<String>, in directory: String, reportEscapes: Bool)
+    private mutating func compile(_ entry: Located<String>, in directory: String, reportEscapes: Bool,
+                                  plain: PlainPattern?) -> (String, GlobList.Entry)?
+    {
+        if let plain, let prefix = plainDirectory(directory),
+            let compiled = plain.resolved(in: prefix)
+        {
+            return compiled
+        }
+        return compileAnyPattern(entry, in: directory, reportEscapes: reportEscapes)
+    }
+
+    /// ``compile(_:in:reportEscapes:)`` for every pattern: checks, resolves with ``RelativePath``, compiles.
+    mutating func compileAnyPattern(_ entry: Located<String>, in directory: String, reportEscapes: Bool)
         -> (String, GlobList.Entry)?
     {
         let text = entry.value
@@ -124,6 +184,17 @@ extension ManifestBuilder {
         }
     }
 
+    // MARK: - Plain patterns
+
+    /// `directory` as a ``PlainDirectory`` when it is one; the last answer is kept, because a target's patterns
+    /// are compiled one after another.
+    mutating func plainDirectory(_ directory: String) -> PlainDirectory? {
+        if let last = lastPlainDirectory, last.path == directory { return last.plain }
+        let plain = PlainDirectory(directory)
+        lastPlainDirectory = (directory, plain)
+        return plain
+    }
+
     /// Reports a cycle among named sets once, starting from its smallest name, at the entry that closes it.
     private mutating func reportSetCycle(_ members: [String]) {
         guard let smallest = members.indices.min(by: { members[$0] < members[$1] }) else { return }
@@ -134,5 +205,64 @@ extension ManifestBuilder {
         else { return }
         let problem = ManifestError.inputSetCycle(rotated + [first], at: location)
         if !problems.contains(problem) { problems.append(problem) }
+    }
+}
+
+// MARK: - Plain patterns
+
+/// A pattern entry whose resolution is a plain join, compiled once however many targets use it.
+///
+/// Most entries are like `**`, `!tests/**` or `dist/`: ASCII, relative, already normal (a trailing `/` aside), and
+/// valid globs. For such an entry ``ManifestBuilder/compileAnyPattern(_:in:reportEscapes:)`` passes every check,
+/// ``RelativePath/resolvePattern(_:in:)`` joins it to a plain directory, and the glob of the joined text is
+/// ``Glob/init(prefixing:to:)`` of the directory's and the entry's globs. ``resolved(in:)`` produces exactly that
+/// without redoing the work per target (a test compares both paths).
+struct PlainPattern {
+    /// The entry as written.
+    var text: String
+    var isExclusion: Bool
+    /// The entry without its `!`.
+    var body: Substring
+    var glob: Glob
+
+    /// Nil when `text` is not plain, or not a valid glob (the general path reports why).
+    init?(_ text: String) {
+        let negated = text.utf8.first == UInt8(ascii: "!")
+        guard let body = RelativePath.plainPatternBody(negated ? text.utf8.dropFirst() : text.utf8[...]),
+            let glob = try? Glob(String(body))
+        else { return nil }
+        self.text = text
+        self.isExclusion = negated
+        self.body = body
+        self.glob = glob
+    }
+
+    /// The root-relative pattern (with its `!`) and its compiled entry, in `directory`. (Never nil: a plain
+    /// directory's glob is literal.)
+    func resolved(in directory: PlainDirectory) -> (String, GlobList.Entry)? {
+        guard let directoryGlob = directory.glob else {
+            return (text, GlobList.Entry(glob: glob, isExclusion: isExclusion))
+        }
+        guard let prefixed = Glob(prefixing: directoryGlob, to: glob) else { return nil }
+        let resolved = RelativePath.joined(directory.path, body, prefix: isExclusion ? "!" : "")
+        return (resolved, GlobList.Entry(glob: prefixed, isExclusion: isExclusion))
+    }
+}
+
+/// A directory that plain patterns are simply joined to: the root (`""`), or a normal ASCII path that is a
+/// literal glob (no wildcard or escape).
+struct PlainDirectory {
+    var path: String
+    /// The directory as a glob; nil for the root.
+    var glob: Glob?
+
+    init?(_ path: String) {
+        self.path = path
+        if path.isEmpty {
+            glob = nil
+            return
+        }
+        guard RelativePath.isNormalASCII(path[...]), let glob = try? Glob(path), glob.isLiteral else { return nil }
+        self.glob = glob
     }
 }

@@ -8,6 +8,9 @@ struct ManifestBuilder {
     var workspace: Workspace
     let checkPathsOnDisk: Bool
     var problems: [ManifestError] = []
+    /// Pattern list entries by text, analysed once (see `analyze(_:)`).
+    var entryAnalyses: [String: EntryAnalysis] = [:]
+    var lastPlainDirectory: (path: String, plain: PlainDirectory?)?
 
     var inputSets: [String: RawInputSet] = [:]
     /// False when `root:` is invalid or missing on disk: target paths are then not checked on disk.
