@@ -8,20 +8,31 @@ struct MergedAction {
     var location: SourceLocation
 }
 
+/// The actions of `defaults.actions`, which every target starts from: collected once.
+struct DefaultActions {
+    var byName: [String: MergedAction] = [:]
+    /// The same actions, sorted by name.
+    var sorted: [MergedAction] = []
+
+    init(_ defaults: RawDefaults) {
+        for entry in defaults.actions {
+            guard let action = entry.action else { continue }
+            byName[entry.name.value] = MergedAction(name: entry.name.value, action: action,
+                                                    location: entry.name.location)
+        }
+        sorted = byName.values.sorted { $0.name < $1.name }
+    }
+}
+
 extension ManifestBuilder {
     /// Merges the target's `actions` over `defaults.actions` by name, then field by field. `name: null` removes an
     /// inherited action; `actions: null` removes them all.
     func mergeActions(of target: RawTarget) -> (actions: [MergedAction], removed: [(String, SourceLocation)]) {
-        var merged: [String: MergedAction] = [:]
-        for entry in raw.defaults.actions {
-            guard let action = entry.action else { continue }
-            merged[entry.name.value] = MergedAction(name: entry.name.value, action: action,
-                                                    location: entry.name.location)
-        }
+        var merged = defaultActions.byName
         var removed: [(String, SourceLocation)] = []
         switch target.actions {
         case .absent:
-            break
+            return (defaultActions.sorted, [])
         case .null(let location):
             removed = merged.keys.sorted().map { ($0, location) }
             merged = [:]
@@ -81,7 +92,9 @@ extension ManifestBuilder {
                 needs.append(.own(text, at: entry.location))
             }
         }
-        let env = Set(targetEnv).union(envNames(action.env.value ?? [])).sorted()
+        let actionEnv = envNames(action.env.value ?? [])
+        // `targetEnv` is sorted and unique already.
+        let env = actionEnv.isEmpty ? targetEnv : Set(targetEnv).union(actionEnv).sorted()
         return Action(
             name: merged.name, target: target, run: action.run.value?.value, inputs: inputs, outputs: outputs,
             needs: needs.sorted(), env: env, timeout: action.timeout.value?.value,

@@ -45,9 +45,11 @@ extension ManifestBuilder {
             }
             let srcs = expand(srcsEntries, in: path, context: .srcs)
             let env = envNames(raw.env.overriding(self.raw.defaults.env).value ?? [])
-            let actions = (mergedActions[name] ?? []).map { merged in
-                buildAction(merged, target: name, path: path, srcs: srcs, targetEnv: env,
-                            ownActions: Set((mergedActions[name] ?? []).map(\.name)), allActions: allActionNames)
+            let targetActions = mergedActions[name] ?? []
+            let ownActions = Set(targetActions.map(\.name))
+            let actions = targetActions.map { merged in
+                buildAction(merged, target: name, path: path, srcs: srcs, targetEnv: env, ownActions: ownActions,
+                            allActions: allActionNames)
             }
             targets.append(Target(
                 name: name, kind: raw.kind, path: path, description: raw.description, srcs: srcs,
