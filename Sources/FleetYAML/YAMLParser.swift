@@ -63,6 +63,8 @@ private struct TreeBuilder {
     private var explicitStart = false
     /// Anchors seen in the current document: true once the anchored node is complete.
     private var anchors: [String: Bool] = [:]
+    /// What the current document's tree holds, for ``YAMLDocument/resolved(limits:)``.
+    private var shape = YAMLTreeShape()
 
     init(file: String, map: YAMLSourceMap, limits: YAMLLimits) {
         self.file = file
@@ -85,22 +87,28 @@ private struct TreeBuilder {
             documentStart = mark(event.start)
             explicitStart = !implicit
             anchors = [:]
+            shape = YAMLTreeShape()
             root = nil
         case .documentEnd(let implicit):
             let start = mark(event.start)
             let empty = YAMLNode(.scalar("", .plain), start: start, end: start)
-            documents.append(YAMLDocument(
+            var document = YAMLDocument(
                 root: root ?? empty, start: documentStart, end: mark(event.end), hasExplicitStart: explicitStart,
-                hasExplicitEnd: !implicit, file: file))
+                hasExplicitEnd: !implicit, file: file)
+            if root == nil { shape.nodes = 1 }
+            document.shape = shape
+            documents.append(document)
         case .alias(let name):
             let start = mark(event.start)
             guard anchors[name] != nil else {
                 throw YAMLError(.undefinedAlias, "unknown alias '*\(name)'", file: file, at: start,
                                 hint: "an alias must refer to an anchor '&\(name)' defined earlier in the document")
             }
+            shape.hasAliases = true
             complete(YAMLNode(.alias(name), start: start, end: mark(event.end)))
         case .scalar(let value, let anchor, let tag, let style):
             if let anchor { anchors[anchor] = true }
+            if value == "<<" { shape.hasMergeKeys = true }
             complete(YAMLNode(.scalar(value, style), start: mark(event.start), end: mark(event.end), tag: tag,
                               anchor: anchor))
         case .sequenceStart(let anchor, let tag, let style):
@@ -127,9 +135,11 @@ private struct TreeBuilder {
         }
         if let anchor = frame.anchor { anchors[anchor] = false }
         stack.append(frame)
+        shape.depth = max(shape.depth, stack.count)
     }
 
     private mutating func complete(_ node: YAMLNode) {
+        shape.nodes += 1
         guard !stack.isEmpty else {
             root = node
             return
