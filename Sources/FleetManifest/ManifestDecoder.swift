@@ -131,7 +131,7 @@ struct ManifestDecoder {
 
     private mutating func decodeTarget(_ node: YAMLNode, name: Located<String>, kind: Target.Kind) -> RawTarget {
         var target = RawTarget(name: name, kind: kind)
-        let section = "\(kind.rawValue) '\(name.value)'"
+        lazy var section = "\(kind.rawValue) '\(name.value)'"  // only needed for messages
         guard node.isMapping || node.isNull else {
             problems.append(.wrongType(key: name.value, expected: "a mapping with at least 'path'",
                                        found: node.kindDescription,
@@ -330,29 +330,34 @@ struct ManifestDecoder {
             problems.append(.duplicateKey(duplicate.key, at: location(duplicate.duplicate),
                                           first: location(duplicate.first)))
         }
+        let pairs = node.pairs ?? []
+        // Small mappings (almost all but `libs` and `services`) look for a repeated key by comparing.
+        let hashesKeys = pairs.count > 16
         var seen = Set<String>()
         var result: [(String, YAMLNode, YAMLNode)] = []
-        for pair in node.pairs ?? [] {
+        result.reserveCapacity(pairs.count)
+        for pair in pairs {
             guard let key = pair.key.scalar, !pair.key.isSequence else {
                 problems.append(.wrongType(key: "key", expected: "a string", found: pair.key.kindDescription,
                                            hint: nil, at: location(pair.key)))
                 continue
             }
-            guard seen.insert(key).inserted else { continue }
+            let isRepeated = hashesKeys ? !seen.insert(key).inserted : result.contains { $0.0 == key }
+            if isRepeated { continue }
             result.append((key, pair.key, pair.value))
         }
         return result
     }
 
     /// The pairs of a mapping by key, after reporting unknown keys (with a suggestion and the allowed keys).
-    mutating func keyed(_ node: YAMLNode, section: String, allowed: [String], shownAllowed: [String]? = nil)
-        -> KeyedPairs
+    mutating func keyed(_ node: YAMLNode, section: @autoclosure () -> String, allowed: [String],
+                        shownAllowed: [String]? = nil) -> KeyedPairs
     {
         var result = KeyedPairs()
         for (key, keyNode, value) in uniquePairs(node) {
             guard allowed.contains(key) else {
                 let shown = shownAllowed ?? allowed
-                problems.append(.unknownKey(key, section: section, allowed: shown,
+                problems.append(.unknownKey(key, section: section(), allowed: shown,
                                             suggestion: Suggestions.closest(to: key, in: shown),
                                             at: location(keyNode)))
                 continue
