@@ -161,9 +161,13 @@ public struct TargetGraph: Sendable {
 
     private func actionCycleErrors(in target: Target) -> [GraphError] {
         let actions = target.actions
-        var position: [String: Int] = [:]
-        for (i, action) in actions.enumerated() { position[action.name] = i }
-        let edges = actions.map { action in action.ownNeeds.compactMap { position[$0] } }
+        // A target has a handful of actions: looking names up by a linear scan is cheaper than hashing them. The
+        // last action of a name wins, as it would in a dictionary built in order.
+        let edges = actions.map { action in
+            action.needs.compactMap { need in
+                need.scope == .own ? actions.lastIndex { $0.name == need.action } : nil
+            }
+        }
         return GraphAlgorithms.cyclicComponents(count: actions.count, edges: edges).map { component in
             let cycle = GraphAlgorithms.cycle(through: component[0], within: Set(component), edges: edges)
             let locations = zip(cycle, cycle.dropFirst()).map { from, to in
