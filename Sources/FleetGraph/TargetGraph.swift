@@ -35,6 +35,7 @@ public struct TargetGraph: Sendable {
     public init(uncheckedManifest manifest: Manifest) {
         let targets = manifest.targets
         var index: [String: Int] = [:]
+        index.reserveCapacity(targets.count)
         for (i, target) in targets.enumerated() { index[target.name] = i }
         var forward = Array(repeating: [Int](), count: targets.count)
         var backward = Array(repeating: [Int](), count: targets.count)
@@ -168,6 +169,9 @@ public struct TargetGraph: Sendable {
                 need.scope == .own ? actions.lastIndex { $0.name == need.action } : nil
             }
         }
+        // The usual shape (`test` and `scan` need `build`, which needs no own action) cannot have a cycle: every
+        // edge ends at an action without edges. Skip the component search then.
+        if edges.allSatisfy({ $0.allSatisfy { edges[$0].isEmpty } }) { return [] }
         return GraphAlgorithms.cyclicComponents(count: actions.count, edges: edges).map { component in
             let cycle = GraphAlgorithms.cycle(through: component[0], within: Set(component), edges: edges)
             let locations = zip(cycle, cycle.dropFirst()).map { from, to in
