@@ -33,9 +33,22 @@ extension ManifestBuilder {
         globs.reserveCapacity(entries.count)
         var initialChain: [String] = []
         if case .inputSetDefinition(let name) = context { initialChain = [name] }
-        var work: [(entry: Located<String>, chain: [String])] = entries.reversed().map { ($0, initialChain) }
+        // The entries of the named sets being expanded, next last; they come before the list's next entry.
+        var pending: [(entry: Located<String>, chain: [String])] = []
+        var next = entries.startIndex
 
-        while let (entry, chain) = work.popLast() {
+        while true {
+            let entry: Located<String>
+            let chain: [String]
+            if let nested = pending.popLast() {
+                (entry, chain) = nested
+            } else if next < entries.endIndex {
+                entry = entries[next]
+                chain = initialChain
+                next += 1
+            } else {
+                break
+            }
             let text = entry.value
             let analysis = analyze(text)
             if context.expandsSets {
@@ -58,7 +71,7 @@ extension ManifestBuilder {
                         continue
                     }
                     let nested = chain + [text]
-                    work += set.entries.reversed().map { ($0, nested) }
+                    pending += set.entries.reversed().map { ($0, nested) }
                     continue
                 case .negatedInputSet(let name):
                     problems.append(.negatedInputSet(name, at: entry.location))
@@ -81,8 +94,9 @@ extension ManifestBuilder {
     }
 
     /// What a pattern list entry means, worked out once per distinct text: the input sets are known before any
-    /// list is expanded, and everything else depends on the text alone.
-    struct EntryAnalysis {
+    /// list is expanded, and everything else depends on the text alone. (A class: it is handed out for every
+    /// entry of every target, and a reference is cheaper to pass around than its fields.)
+    final class EntryAnalysis {
         enum Kind {
             /// `srcs`.
             case srcs
@@ -97,9 +111,14 @@ extension ManifestBuilder {
         }
 
         /// The meaning where named sets are expanded (everywhere but `outputs`).
-        var kind: Kind
+        let kind: Kind
         /// The entry as a pattern, when it is plain.
-        var plain: PlainPattern?
+        let plain: PlainPattern?
+
+        init(kind: Kind, plain: PlainPattern?) {
+            self.kind = kind
+            self.plain = plain
+        }
     }
 
     mutating func analyze(_ text: String) -> EntryAnalysis {
@@ -217,13 +236,13 @@ extension ManifestBuilder {
 /// ``RelativePath/resolvePattern(_:in:)`` joins it to a plain directory, and the glob of the joined text is
 /// ``Glob/init(prefixing:to:)`` of the directory's and the entry's globs. ``resolved(in:)`` produces exactly that
 /// without redoing the work per target (a test compares both paths).
-struct PlainPattern {
+final class PlainPattern {
     /// The entry as written.
-    var text: String
-    var isExclusion: Bool
+    let text: String
+    let isExclusion: Bool
     /// The entry without its `!`.
-    var body: Substring
-    var glob: Glob
+    let body: Substring
+    let glob: Glob
 
     /// Nil when `text` is not plain, or not a valid glob (the general path reports why).
     init?(_ text: String) {
@@ -251,10 +270,10 @@ struct PlainPattern {
 
 /// A directory that plain patterns are simply joined to: the root (`""`), or a normal ASCII path that is a
 /// literal glob (no wildcard or escape).
-struct PlainDirectory {
-    var path: String
+final class PlainDirectory {
+    let path: String
     /// The directory as a glob; nil for the root.
-    var glob: Glob?
+    let glob: Glob?
 
     init?(_ path: String) {
         self.path = path
