@@ -52,9 +52,11 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         }
         if text.hasSuffix("/") { text += "**" }
         let bytes = Array(text.utf8)
+        let ranges = Glob.segmentRanges(bytes)
         var segments: [Segment] = []
+        segments.reserveCapacity(ranges.count)
         var literalCount = 0
-        for range in Glob.segmentRanges(bytes) {
+        for range in ranges {
             let raw = bytes[range]
             if raw.isEmpty {
                 throw GlobError(pattern: pattern, reason: "empty path segment ('//' inside a pattern)")
@@ -85,13 +87,19 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         self.pattern = text
         self.segments = segments
         self.isLiteral = literalCount == segments.count
-        var prefix: [UInt8] = []
-        for case .literal(let bytes) in segments[..<literalCount] {
-            if !prefix.isEmpty { prefix.append(UInt8(ascii: "/")) }
-            prefix += bytes
+        if !bytes.contains(UInt8(ascii: "\\")) {
+            // Without escapes, literal segments are the text's own bytes: the prefix is a prefix of the text.
+            literalPrefix = isLiteral ? text : literalCount == 0 ? ""
+                : String(decoding: bytes[..<(ranges[literalCount - 1].upperBound + 1)], as: UTF8.self)
+        } else {
+            var prefix: [UInt8] = []
+            for case .literal(let bytes) in segments[..<literalCount] {
+                if !prefix.isEmpty { prefix.append(UInt8(ascii: "/")) }
+                prefix += bytes
+            }
+            if !isLiteral, literalCount > 0 { prefix.append(UInt8(ascii: "/")) }
+            literalPrefix = String(decoding: prefix, as: UTF8.self)
         }
-        if !isLiteral, literalCount > 0 { prefix.append(UInt8(ascii: "/")) }
-        literalPrefix = String(decoding: prefix, as: UTF8.self)
         matchesEverythingUnderPrefix = segments.count == literalCount + 1 && segments.last == .globstar
     }
 
@@ -207,6 +215,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     /// The ranges of the `/`-separated segments of `bytes`; an escaped `/` (`\/`) does not separate.
     static func segmentRanges(_ bytes: [UInt8]) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(8)
         var start = 0
         var escaped = false
         for (i, byte) in bytes.enumerated() {
