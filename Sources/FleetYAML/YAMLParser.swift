@@ -22,12 +22,13 @@ public enum YAMLParser {
         }
         var builder = TreeBuilder(file: file, map: map, limits: limits)
         while true {
-            switch reader.next() {
-            case .success(let event):
-                if try builder.consume(event) { return builder.documents }
-            case .failure(let problem):
-                throw YAMLErrorTranslator(file: file, map: map).error(for: problem)
+            let event: YAMLEvent
+            do {
+                event = try reader.next()
+            } catch {
+                throw YAMLErrorTranslator(file: file, map: map).error(for: error)
             }
+            if try builder.consume(event) { return builder.documents }
         }
     }
 
@@ -138,7 +139,9 @@ private struct TreeBuilder {
         shape.depth = max(shape.depth, stack.count)
     }
 
-    private mutating func complete(_ node: YAMLNode) {
+    /// Adds a finished node to its parent. Takes the node and the pending key (moves, not copies: this runs for
+    /// every node of the document).
+    private mutating func complete(_ node: consuming YAMLNode) {
         shape.nodes += 1
         guard !stack.isEmpty else {
             root = node
@@ -148,9 +151,8 @@ private struct TreeBuilder {
         stack[top].lastEnd = node.end
         if !stack[top].isMapping {
             stack[top].items.append(node)
-        } else if let key = stack[top].pendingKey {
+        } else if let key = stack[top].pendingKey.take() {
             stack[top].pairs.append(YAMLPair(key: key, value: node))
-            stack[top].pendingKey = nil
         } else {
             stack[top].pendingKey = node
         }
