@@ -52,7 +52,7 @@ extension ManifestBuilder {
 
     /// Resolves one merged action's fields.
     mutating func buildAction(_ merged: MergedAction, target: String, path: String, srcs: PatternList,
-                              targetEnv: [String], ownActions: Set<String>, allActions: Set<String>) -> Action {
+                              targetEnv: [String], ownActions: [String], allActions: Set<String>) -> Action {
         let action = merged.action
         let inputs: PatternList
         if case .value(let entries) = action.inputs {
@@ -67,10 +67,12 @@ extension ManifestBuilder {
         if case .value(let entries) = action.outputs { outputs = expand(entries, in: path, context: .outputs) }
 
         var needs: [ActionNeed] = []
-        var seen = Set<String>()
-        for entry in action.needs.value ?? [] {
+        let needEntries = action.needs.value ?? []
+        needs.reserveCapacity(needEntries.count)
+        for (index, entry) in needEntries.enumerated() {
             let text = entry.value.trimmingWhitespace()
-            guard seen.insert(text).inserted else { continue }
+            // An action has a few needs: looking back is cheaper than a set of the ones seen.
+            guard !needEntries[..<index].contains(where: { $0.value.trimmingWhitespace() == text }) else { continue }
             if text.hasPrefix("^") {
                 let name = String(text.dropFirst())
                 if name.isEmpty || name.hasPrefix("^") {
@@ -97,7 +99,7 @@ extension ManifestBuilder {
         let env = actionEnv.isEmpty ? targetEnv : Set(targetEnv).union(actionEnv).sorted()
         return Action(
             name: merged.name, target: target, run: action.run.value?.value, inputs: inputs, outputs: outputs,
-            needs: needs.sorted(), env: env, timeout: action.timeout.value?.value,
+            needs: needs.count > 1 ? needs.sorted() : needs, env: env, timeout: action.timeout.value?.value,
             cache: action.cache.value?.value ?? true, location: merged.location)
     }
 

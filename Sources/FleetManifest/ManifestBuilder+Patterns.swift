@@ -28,27 +28,20 @@ extension ManifestBuilder {
         var patterns: [String] = []
         var locations: [SourceLocation?] = []
         var globs: [GlobList.Entry] = []
-        patterns.reserveCapacity(entries.count)
-        locations.reserveCapacity(entries.count)
-        globs.reserveCapacity(entries.count)
         var initialChain: [String] = []
         if case .inputSetDefinition(let name) = context { initialChain = [name] }
-        // The entries of the named sets being expanded, next last; they come before the list's next entry.
-        var pending: [(entry: Located<String>, chain: [String])] = []
-        var next = entries.startIndex
+        // The lists being read: this one, and the named sets being expanded (innermost last), each with the
+        // position of its next entry and the chain of sets that led to it.
+        var lists: [(entries: [Located<String>], next: Int, chain: [String])] = [(entries, 0, initialChain)]
 
-        while true {
-            let entry: Located<String>
-            let chain: [String]
-            if let nested = pending.popLast() {
-                (entry, chain) = nested
-            } else if next < entries.endIndex {
-                entry = entries[next]
-                chain = initialChain
-                next += 1
-            } else {
-                break
+        while let top = lists.indices.last {
+            guard lists[top].next < lists[top].entries.count else {
+                lists.removeLast()
+                continue
             }
+            let entry = lists[top].entries[lists[top].next]
+            lists[top].next += 1
+            let chain = lists[top].chain
             let text = entry.value
             let analysis = analyze(text)
             if context.expandsSets {
@@ -70,8 +63,7 @@ extension ManifestBuilder {
                         if case .inputSetDefinition = context { reportSetCycle(Array(chain[start...])) }
                         continue
                     }
-                    let nested = chain + [text]
-                    pending += set.entries.reversed().map { ($0, nested) }
+                    lists.append((set.entries, 0, chain + [text]))
                     continue
                 case .negatedInputSet(let name):
                     problems.append(.negatedInputSet(name, at: entry.location))
@@ -86,6 +78,13 @@ extension ManifestBuilder {
             guard let (pattern, glob) = compile(entry, in: directory, reportEscapes: reportEscapes,
                                                 plain: analysis.plain)
             else { continue }
+            if patterns.isEmpty {
+                // Room for the entries known to come (exact when they are plain patterns).
+                let coming = 1 + lists.reduce(0) { $0 + $1.entries.count - $1.next }
+                patterns.reserveCapacity(coming)
+                locations.reserveCapacity(coming)
+                globs.reserveCapacity(coming)
+            }
             patterns.append(pattern)
             locations.append(entry.location)
             globs.append(glob)
@@ -146,9 +145,7 @@ extension ManifestBuilder {
     private mutating func compile(_ entry: Located<String>, in directory: String, reportEscapes: Bool,
                                   plain: PlainPattern?) -> (String, GlobList.Entry)?
     {
-        if let plain, let prefix = plainDirectory(directory),
-            let compiled = plain.resolved(in: prefix)
-        {
+        if let plain, let prefix = plainDirectory(directory), let compiled = prefix.resolved(plain) {
             return compiled
         }
         return compileAnyPattern(entry, in: directory, reportEscapes: reportEscapes)
@@ -243,6 +240,9 @@ final class PlainPattern {
     /// The entry without its `!`.
     let body: Substring
     let glob: Glob
+    /// True when the resolved pattern is the prefixed glob's own text (no `!`, no trailing `/` turned into `/**`),
+    /// which can then be shared instead of built twice.
+    let resolvesToGlobPattern: Bool
 
     /// Nil when `text` is not plain, or not a valid glob (the general path reports why).
     init?(_ text: String) {
@@ -254,6 +254,7 @@ final class PlainPattern {
         self.isExclusion = negated
         self.body = body
         self.glob = glob
+        resolvesToGlobPattern = !negated && glob.pattern.utf8.elementsEqual(body.utf8)
     }
 
     /// The root-relative pattern (with its `!`) and its compiled entry, in `directory`. (Never nil: a plain
@@ -263,7 +264,8 @@ final class PlainPattern {
             return (text, GlobList.Entry(glob: glob, isExclusion: isExclusion))
         }
         guard let prefixed = Glob(prefixing: directoryGlob, to: glob) else { return nil }
-        let resolved = RelativePath.joined(directory.path, body, prefix: isExclusion ? "!" : "")
+        let resolved = resolvesToGlobPattern ? prefixed.pattern
+            : RelativePath.joined(directory.path, body, prefix: isExclusion ? "!" : "")
         return (resolved, GlobList.Entry(glob: prefixed, isExclusion: isExclusion))
     }
 }
@@ -274,14 +276,29 @@ final class PlainDirectory {
     let path: String
     /// The directory as a glob; nil for the root.
     let glob: Glob?
+    /// Patterns already resolved here: a target often uses one twice (`srcs: [**]` and a set that starts with
+    /// `**`). Looked up by identity; a handful at most.
+    private var resolvedPatterns: [(pattern: PlainPattern, resolved: String, entry: GlobList.Entry)]
 
     init?(_ path: String) {
         self.path = path
+        resolvedPatterns = []
+        resolvedPatterns.reserveCapacity(8)
         if path.isEmpty {
             glob = nil
             return
         }
         guard RelativePath.isNormalASCII(path[...]), let glob = try? Glob(path), glob.isLiteral else { return nil }
         self.glob = glob
+    }
+
+    /// `pattern` resolved in this directory (see ``PlainPattern/resolved(in:)``), once.
+    func resolved(_ pattern: PlainPattern) -> (String, GlobList.Entry)? {
+        if let known = resolvedPatterns.first(where: { $0.pattern === pattern }) {
+            return (known.resolved, known.entry)
+        }
+        guard let (resolved, entry) = pattern.resolved(in: self) else { return nil }
+        if resolvedPatterns.count < 16 { resolvedPatterns.append((pattern, resolved, entry)) }
+        return (resolved, entry)
     }
 }

@@ -53,7 +53,7 @@ extension ManifestBuilder {
             }
             let srcs = expand(srcsEntries, in: path, context: .srcs)
             let env = envNames(raw.env.overriding(self.raw.defaults.env).value ?? [])
-            let ownActions = Set(targetActions.map(\.name))
+            let ownActions = targetActions.map(\.name)
             let actions = targetActions.map { merged in
                 buildAction(merged, target: name, path: path, srcs: srcs, targetEnv: env, ownActions: ownActions,
                             allActions: allActionNames)
@@ -132,10 +132,13 @@ extension ManifestBuilder {
                 result.append(Target.Dependency(name, at: entry.location))
             }
         }
-        return result.sorted()
+        result.sort()
+        return result
     }
 
     mutating func envNames(_ entries: [Located<String>]) -> [String] {
+        if entries.isEmpty { return [] }
+        if entries.count == 1, NameRules.isValidEnvName(entries[0].value) { return [entries[0].value] }
         var names = Set<String>()
         for entry in entries {
             if NameRules.isValidEnvName(entry.value) {

@@ -311,6 +311,7 @@ struct ManifestDecoder {
             return .absent
         }
         var result: [Located<String>] = []
+        result.reserveCapacity(items.count)
         for item in items {
             guard let text = item.scalar, !item.isNull else {
                 problems.append(.wrongType(key: key, expected: "a string in the list", found: item.kindDescription,
@@ -354,7 +355,9 @@ struct ManifestDecoder {
                         shownAllowed: [String]? = nil) -> KeyedPairs
     {
         var result = KeyedPairs()
-        for (key, keyNode, value) in uniquePairs(node) {
+        let pairs = uniquePairs(node)
+        result.reserveCapacity(pairs.count)
+        for (key, keyNode, value) in pairs {
             guard allowed.contains(key) else {
                 let shown = shownAllowed ?? allowed
                 problems.append(.unknownKey(key, section: section(), allowed: shown,
@@ -371,6 +374,8 @@ struct ManifestDecoder {
 /// Known keys of one mapping, in document order, with lookup by key.
 struct KeyedPairs {
     private(set) var ordered: [(String, (key: YAMLNode, value: YAMLNode))] = []
+
+    mutating func reserveCapacity(_ count: Int) { ordered.reserveCapacity(count) }
 
     mutating func append(_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) {
         ordered.append((key, (keyNode, value)))
