@@ -327,6 +327,12 @@ struct ManifestDecoder {
 
     /// The pairs of a mapping with scalar keys, each key once (duplicates are reported and skipped).
     mutating func uniquePairs(_ node: YAMLNode) -> [(String, YAMLNode, YAMLNode)] {
+        let pairs = node.pairs ?? []
+        return uniqueKeys(node).map { key, index in (key, pairs[index].key, pairs[index].value) }
+    }
+
+    /// ``uniquePairs(_:)`` as each key and its pair's index in `node.pairs`, which copies no node.
+    mutating func uniqueKeys(_ node: YAMLNode) -> [(key: String, index: Int)] {
         for duplicate in node.duplicateKeys() {
             problems.append(.duplicateKey(duplicate.key, at: location(duplicate.duplicate),
                                           first: location(duplicate.first)))
@@ -335,17 +341,18 @@ struct ManifestDecoder {
         // Small mappings (almost all but `libs` and `services`) look for a repeated key by comparing.
         let hashesKeys = pairs.count > 16
         var seen = Set<String>()
-        var result: [(String, YAMLNode, YAMLNode)] = []
+        var result: [(key: String, index: Int)] = []
         result.reserveCapacity(pairs.count)
-        for pair in pairs {
-            guard let key = pair.key.scalar, !pair.key.isSequence else {
-                problems.append(.wrongType(key: "key", expected: "a string", found: pair.key.kindDescription,
-                                           hint: nil, at: location(pair.key)))
+        for index in pairs.indices {
+            let keyNode = pairs[index].key
+            guard let key = keyNode.scalar, !keyNode.isSequence else {
+                problems.append(.wrongType(key: "key", expected: "a string", found: keyNode.kindDescription,
+                                           hint: nil, at: location(keyNode)))
                 continue
             }
-            let isRepeated = hashesKeys ? !seen.insert(key).inserted : result.contains { $0.0 == key }
+            let isRepeated = hashesKeys ? !seen.insert(key).inserted : result.contains { $0.key == key }
             if isRepeated { continue }
-            result.append((key, pair.key, pair.value))
+            result.append((key, index))
         }
         return result
     }
@@ -354,34 +361,43 @@ struct ManifestDecoder {
     mutating func keyed(_ node: YAMLNode, section: @autoclosure () -> String, allowed: [String],
                         shownAllowed: [String]? = nil) -> KeyedPairs
     {
-        var result = KeyedPairs()
-        let pairs = uniquePairs(node)
-        result.reserveCapacity(pairs.count)
-        for (key, keyNode, value) in pairs {
+        let pairs = node.pairs ?? []
+        var result = KeyedPairs(pairs: pairs)
+        for (key, index) in uniqueKeys(node) {
             guard allowed.contains(key) else {
                 let shown = shownAllowed ?? allowed
                 problems.append(.unknownKey(key, section: section(), allowed: shown,
                                             suggestion: Suggestions.closest(to: key, in: shown),
-                                            at: location(keyNode)))
+                                            at: location(pairs[index].key)))
                 continue
             }
-            result.append(key, keyNode, value)
+            result.append(key, at: index)
         }
         return result
     }
 }
 
-/// Known keys of one mapping, in document order, with lookup by key.
+/// Known keys of one mapping, in document order, with lookup by key. Holds the mapping's pairs and the positions
+/// of the known ones: nodes are copied only when read.
 struct KeyedPairs {
-    private(set) var ordered: [(String, (key: YAMLNode, value: YAMLNode))] = []
+    private let pairs: [YAMLPair]
+    private var known: [(key: String, index: Int)] = []
 
-    mutating func reserveCapacity(_ count: Int) { ordered.reserveCapacity(count) }
+    init(pairs: [YAMLPair] = []) {
+        self.pairs = pairs
+        known.reserveCapacity(pairs.count)
+    }
 
-    mutating func append(_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) {
-        ordered.append((key, (keyNode, value)))
+    /// The known keys with their key and value nodes, in document order.
+    var ordered: some Sequence<(String, (key: YAMLNode, value: YAMLNode))> {
+        known.lazy.map { [pairs] in ($0.key, (pairs[$0.index].key, pairs[$0.index].value)) }
+    }
+
+    mutating func append(_ key: String, at index: Int) {
+        known.append((key, index))
     }
 
     subscript(key: String) -> (key: YAMLNode, value: YAMLNode)? {
-        ordered.first { $0.0 == key }?.1
+        known.first { $0.key == key }.map { (pairs[$0.index].key, pairs[$0.index].value) }
     }
 }
