@@ -111,15 +111,28 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     /// Returns nil when `directory` is not ``isLiteral``: only literal segments can simply be put in front.
     public init?(prefixing directory: Glob, to relative: Glob) {
         guard directory.isLiteral else { return nil }
-        pattern = RelativePath.joined(directory.pattern, relative.pattern[...])
+        // All of `directory` is literal, so its literal prefix is all of it and `relative`'s continues it.
+        self.init(literalDirectory: directory, relative: relative,
+                  pattern: RelativePath.joined(directory.pattern, relative.pattern[...]),
+                  literalPrefix: RelativePath.joined(directory.literalPrefix, relative.literalPrefix[...]))
+    }
+
+    /// ``init(prefixing:to:)`` for a caller that already has the two texts, so that it can share them (a manifest
+    /// builder uses the same `dir/` prefix for `**` and `**/*.md`).
+    /// - Precondition: `directory.isLiteral`; `pattern` is `directory.pattern + "/" + relative.pattern` and
+    ///   `literalPrefix` is `directory.literalPrefix + "/" + relative.literalPrefix` (checked in debug builds).
+    package init(literalDirectory directory: Glob, relative: Glob, pattern: String, literalPrefix: String) {
+        assert(directory.isLiteral)
+        assert(pattern == directory.pattern + "/" + relative.pattern)
+        assert(literalPrefix == directory.literalPrefix + "/" + relative.literalPrefix)
+        self.pattern = pattern
         var segments: [Segment] = []
         segments.reserveCapacity(directory.segments.count + relative.segments.count)
         segments += directory.segments
         segments += relative.segments
         self.segments = segments
         isLiteral = relative.isLiteral
-        // All of `directory` is literal, so its literal prefix is all of it and `relative`'s continues it.
-        literalPrefix = RelativePath.joined(directory.literalPrefix, relative.literalPrefix[...])
+        self.literalPrefix = literalPrefix
         matchesEverythingUnderPrefix = relative.matchesEverythingUnderPrefix
     }
 

@@ -243,6 +243,8 @@ final class PlainPattern {
     /// True when the resolved pattern is the prefixed glob's own text (no `!`, no trailing `/` turned into `/**`),
     /// which can then be shared instead of built twice.
     let resolvesToGlobPattern: Bool
+    /// True for a literal glob without escapes, whose literal prefix is its pattern.
+    let literalPrefixIsPattern: Bool
 
     /// Nil when `text` is not plain, or not a valid glob (the general path reports why).
     init?(_ text: String) {
@@ -255,6 +257,7 @@ final class PlainPattern {
         self.body = body
         self.glob = glob
         resolvesToGlobPattern = !negated && glob.pattern.utf8.elementsEqual(body.utf8)
+        literalPrefixIsPattern = glob.literalPrefix == glob.pattern
     }
 
     /// The root-relative pattern (with its `!`) and its compiled entry, in `directory`. (Never nil: a plain
@@ -263,8 +266,15 @@ final class PlainPattern {
         guard let directoryGlob = directory.glob else {
             return (text, GlobList.Entry(glob: glob, isExclusion: isExclusion))
         }
-        guard let prefixed = Glob(prefixing: directoryGlob, to: glob) else { return nil }
-        let resolved = resolvesToGlobPattern ? prefixed.pattern
+        // `Glob(prefixing:to:)`, sharing what can be shared: the directory's `dir/` for patterns without a literal
+        // prefix of their own (`**`), and the pattern itself for literal ones.
+        let pattern = RelativePath.joined(directoryGlob.pattern, glob.pattern[...])
+        let literalPrefix = glob.literalPrefix.isEmpty ? directory.literalPrefixWithSlash
+            : literalPrefixIsPattern && directory.literalPrefixIsPattern ? pattern
+            : RelativePath.joined(directoryGlob.literalPrefix, glob.literalPrefix[...])
+        let prefixed = Glob(literalDirectory: directoryGlob, relative: glob, pattern: pattern,
+                            literalPrefix: literalPrefix)
+        let resolved = resolvesToGlobPattern ? pattern
             : RelativePath.joined(directory.path, body, prefix: isExclusion ? "!" : "")
         return (resolved, GlobList.Entry(glob: prefixed, isExclusion: isExclusion))
     }
@@ -276,6 +286,10 @@ final class PlainDirectory {
     let path: String
     /// The directory as a glob; nil for the root.
     let glob: Glob?
+    /// The glob's literal prefix and `/` (the directory's part of every prefixed glob's literal prefix).
+    let literalPrefixWithSlash: String
+    /// True when the glob's literal prefix is its pattern (no escapes).
+    let literalPrefixIsPattern: Bool
     /// Patterns already resolved here: a target often uses one twice (`srcs: [**]` and a set that starts with
     /// `**`). Looked up by identity; a handful at most.
     private var resolvedPatterns: [(pattern: PlainPattern, resolved: String, entry: GlobList.Entry)]
@@ -286,10 +300,14 @@ final class PlainDirectory {
         resolvedPatterns.reserveCapacity(8)
         if path.isEmpty {
             glob = nil
+            literalPrefixWithSlash = ""
+            literalPrefixIsPattern = true
             return
         }
         guard RelativePath.isNormalASCII(path[...]), let glob = try? Glob(path), glob.isLiteral else { return nil }
         self.glob = glob
+        literalPrefixWithSlash = glob.literalPrefix + "/"
+        literalPrefixIsPattern = glob.literalPrefix == glob.pattern
     }
 
     /// `pattern` resolved in this directory (see ``PlainPattern/resolved(in:)``), once.
