@@ -149,9 +149,12 @@ private struct TreeBuilder {
         }
         let top = stack.count - 1
         stack[top].lastEnd = node.end
+        // Collections start with room for a few entries: most are small, and growing 1, 2, 4 reallocates twice.
         if !stack[top].isMapping {
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
             stack[top].items.append(node)
         } else if let key = stack[top].pendingKey.take() {
+            if stack[top].pairs.isEmpty { stack[top].pairs.reserveCapacity(4) }
             stack[top].pairs.append(YAMLPair(key: key, value: node))
         } else {
             stack[top].pendingKey = node
