@@ -20,7 +20,8 @@ extension ManifestBuilder {
 
     /// Expands named sets (and `srcs` in inputs) and resolves every pattern to the root, in order.
     ///
-    /// Iterative: a work list replaces recursion into nested sets; a set that includes itself is a cycle.
+    /// Iterative: a stack of the lists being read replaces recursion into nested sets; a set that includes itself
+    /// is a cycle.
     /// - Parameter reportEscapes: false where the directory is not the one the patterns will be used in (checking
     ///   a named set or a default once, where it is written).
     mutating func expand(_ entries: [Located<String>], in directory: String, context: PatternContext,
@@ -145,9 +146,7 @@ extension ManifestBuilder {
     private mutating func compile(_ entry: Located<String>, in directory: String, reportEscapes: Bool,
                                   plain: PlainPattern?) -> (String, GlobList.Entry)?
     {
-        if let plain, let prefix = plainDirectory(directory), let compiled = prefix.resolved(plain) {
-            return compiled
-        }
+        if let plain, let prefix = plainDirectory(directory) { return prefix.resolved(plain) }
         return compileAnyPattern(entry, in: directory, reportEscapes: reportEscapes)
     }
 
@@ -260,9 +259,8 @@ final class PlainPattern {
         literalPrefixIsPattern = glob.literalPrefix == glob.pattern
     }
 
-    /// The root-relative pattern (with its `!`) and its compiled entry, in `directory`. (Never nil: a plain
-    /// directory's glob is literal.)
-    func resolved(in directory: PlainDirectory) -> (String, GlobList.Entry)? {
+    /// The root-relative pattern (with its `!`) and its compiled entry, in `directory`.
+    func resolved(in directory: PlainDirectory) -> (String, GlobList.Entry) {
         guard let directoryGlob = directory.glob else {
             return (text, GlobList.Entry(glob: glob, isExclusion: isExclusion))
         }
@@ -281,7 +279,7 @@ final class PlainPattern {
 }
 
 /// A directory that plain patterns are simply joined to: the root (`""`), or a normal ASCII path that is a
-/// literal glob (no wildcard or escape).
+/// literal glob (no wildcard; an escaped character is fine, the glob knows its literal prefix).
 final class PlainDirectory {
     let path: String
     /// The directory as a glob; nil for the root.
@@ -311,11 +309,11 @@ final class PlainDirectory {
     }
 
     /// `pattern` resolved in this directory (see ``PlainPattern/resolved(in:)``), once.
-    func resolved(_ pattern: PlainPattern) -> (String, GlobList.Entry)? {
+    func resolved(_ pattern: PlainPattern) -> (String, GlobList.Entry) {
         if let known = resolvedPatterns.first(where: { $0.pattern === pattern }) {
             return (known.resolved, known.entry)
         }
-        guard let (resolved, entry) = pattern.resolved(in: self) else { return nil }
+        let (resolved, entry) = pattern.resolved(in: self)
         if resolvedPatterns.count < 16 { resolvedPatterns.append((pattern, resolved, entry)) }
         return (resolved, entry)
     }
