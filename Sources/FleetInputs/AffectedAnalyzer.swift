@@ -105,7 +105,7 @@ public struct AffectedAnalyzer {
         let headSide = try loadHead(head)
         let headID: ObjectID? = if case .commit(let id) = head { id } else { nil }
         let changes: [FileChange] = switch head {
-        case .workingTree: try repository.workingTreeChanges(from: base)
+        case .workingTree: try WorkingTreeChanges.changes(from: base, repository: repository)
         case .commit(let id): try repository.changes(from: base, to: id)
         }
         var changedPaths = Set<String>()
