@@ -41,6 +41,12 @@ final class Scenario {
         self.manifestPath = manifestPath
     }
 
+    /// A scenario over an existing repository; it is removed with the scenario.
+    init(fixture: GitFixture, manifestPath: String) {
+        self.fixture = fixture
+        self.manifestPath = manifestPath
+    }
+
     deinit { fixture.remove() }
 
     // MARK: - Changing the repository
