@@ -29,6 +29,7 @@ public enum WorkspaceKeys {
         if let repository = try? GitRepository.discover(startingAt: workspace.rootDirectory) {
             let layout = try RepositoryLayout(workspace: workspace, repository: repository)
             inventory = try FileInventory.workingTree(repository: repository, layout: layout)
+                .excluding(cacheDirectory: cacheDirectory, root: workspace.rootDirectory)
             source = "git"
         } else {
             var skipping = Set<String>()
@@ -48,6 +49,31 @@ public enum WorkspaceKeys {
         } catch {
             warnings.append(Diagnostic(.warning, "could not save the file-hash memo: \(error)"))
         }
+        if let cacheDirectory { ignoreInGit(cacheDirectory: cacheDirectory) }
         return Result(keys: computation.keys, warnings: warnings, hashing: hasher.statistics, inventorySource: source)
+    }
+
+    /// Makes git ignore the cache directory (a `.gitignore` of `*` inside it, as pytest and ruff do), so that the
+    /// memo and cached outputs never show up as untracked files: not in `git status`, not as changes in
+    /// `fleet affected`, and never as inputs of a target whose patterns cover the cache directory.
+    static func ignoreInGit(cacheDirectory: String) {
+        let path = FileSystem.join(cacheDirectory, ".gitignore")
+        guard FileSystem.isDirectory(cacheDirectory), !FileSystem.exists(path) else { return }
+        try? FileSystem.writeAtomically(
+            text: "# Created by fleet: the cache directory is never part of the repository.\n*\n", to: path)
+    }
+}
+
+extension FileInventory {
+    /// The inventory without the files under `cacheDirectory` when it lies inside `root`: fleet's own memo and
+    /// cache are never inputs, even where git does not ignore them.
+    func excluding(cacheDirectory: String?, root: String) -> FileInventory {
+        guard let cacheDirectory, let realCache = FileSystem.realPath(FileSystem.absolute(cacheDirectory)),
+            let relative = RepositoryLayout.relative(realCache, to: FileSystem.realPath(root) ?? root),
+            !relative.isEmpty
+        else { return self }
+        let range = self.range(withPrefix: relative + "/")
+        if range.isEmpty { return self }
+        return FileInventory(entries: Array(entries[..<range.lowerBound]) + Array(entries[range.upperBound...]))
     }
 }

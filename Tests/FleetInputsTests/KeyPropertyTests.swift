@@ -261,6 +261,13 @@ let keyFiles = [
         let third = flatten(try await worktreeKeys(s, cacheDirectory: cache).keys)
         #expect(first == second)
         #expect(second == third)
+        // git ignores the cache directory from now on: no untracked files, no change for fleet affected.
+        #expect(FileSystem.exists(FileSystem.join(cache, ".gitignore")))
+        #expect(try s.git("status", "--porcelain") == "")
+        expectAffected(try await s.affected(base: "HEAD"), [:])
+        // Even where git does not ignore it, the cache is never an input.
+        try s.remove("cache/.gitignore")
+        #expect(flatten(try await worktreeKeys(s, cacheDirectory: cache).keys) == first)
     }
 }
 
