@@ -121,12 +121,13 @@ struct AffectedCommand: AsyncParsableCommand {
 
             var report: AffectedReport
             var choice: BaseResolver.Choice?
+            var unresolved = ""
             do {
                 choice = try BaseResolver.resolve(explicit: base, repository: repository, environment: environment)
             } catch where fallback == .all {
                 // Only a base that cannot be found falls back; a bad manifest or head is still an error.
-                let reason = (error as? any DiagnosticConvertible)?.diagnostics.first?.message ?? "\(error)"
-                console.report([Diagnostic(.warning, "\(reason); --fallback all: every target counts as affected")])
+                unresolved = (error as? any DiagnosticConvertible)?.diagnostics.first?.message ?? "\(error)"
+                console.report([Diagnostic(.warning, "\(unresolved); --fallback all: every target counts as affected")])
                 choice = nil
             }
             if let choice {
@@ -134,7 +135,7 @@ struct AffectedCommand: AsyncParsableCommand {
                 report = try await analyzer.analyze(base: choice.commit, head: headSide)
             } else {
                 report = try analyzer.everything(
-                    base: nil, head: headSide, degraded: "the base revision could not be resolved")
+                    base: nil, head: headSide, degraded: "the base revision could not be resolved: \(unresolved)")
             }
             console.info("changed paths: \(report.changedPaths.count); method: \(report.method)")
 
