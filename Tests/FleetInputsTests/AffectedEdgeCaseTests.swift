@@ -158,3 +158,64 @@ extension String {
         split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }
+
+@Suite struct AffectedStructureChangeTests {
+    @Test(arguments: [true, false]) func fileReplacedByADirectoryOfTheSameName(committed: Bool) async throws {
+        let s = try Scenario(manifest: """
+            version: 1
+            libs:
+              a: {path: a, srcs: ["util"], actions: {build: {run: make}}}
+              b: {path: a, srcs: ["util/**"], actions: {build: {run: make}}}
+              c: {path: c, actions: {build: {run: make}}}
+            """, files: ["a/util": "a file\n", "c/c.c": "c\n"])
+        try s.remove("a/util")
+        try s.write("a/util/x.c", "now a directory\n")
+        if committed { try s.commit() }
+        let outcome = try await s.affected(base: committed ? "HEAD~1" : "HEAD", head: committed ? "HEAD" : nil)
+        expectAffected(outcome, ["a": [.files(["a/util"])], "b": [.files(["a/util/x.c"])]])
+        // And back.
+        if committed {
+            try s.remove("a/util")
+            try s.write("a/util", "a file again\n")
+            try s.commit()
+            expectAffected(try await s.affected(base: "HEAD~1", head: "HEAD"),
+                           ["a": [.files(["a/util"])], "b": [.files(["a/util/x.c"])]])
+        }
+    }
+
+    @Test func submoduleBump() async throws {
+        let library = try GitFixture.make(files: ["lib.c": "v1\n"], prefix: "fleet-submodule")
+        defer { library.remove() }
+        let s = try Scenario(manifest: """
+            version: 1
+            libs:
+              vendored: {path: vendor, actions: {build: {run: make}}}
+              other: {path: other, actions: {build: {run: make}}}
+            """, files: ["other/o.c": "o\n", "vendor/README": "vendored code\n"])
+        try s.git("-c", "protocol.file.allow=always", "submodule", "--quiet", "add", library.path, "vendor/lib")
+        try s.commit("add the submodule")
+        try library.commit(["lib.c": "v2\n"])
+        try s.git("-C", "vendor/lib", "-c", "protocol.file.allow=always", "pull", "--quiet", "origin", "main")
+        // Uncommitted bump, then committed.
+        let worktree = try await s.affected(base: "HEAD")
+        try s.commit("bump")
+        let committed = try await s.affected(base: "HEAD~1", head: "HEAD")
+        for outcome in [worktree, committed] {
+            // A submodule's new commit is new code in the target that contains it.
+            expectAffected(outcome, ["vendored": [.files(["vendor/lib"])]])
+        }
+        // Its contents changing without a new commit (a dirty submodule) is no change of the superproject.
+        try s.write("vendor/lib/lib.c", "local edit\n")
+        expectAffected(try await s.affected(base: "HEAD"), [:])
+        #expect(flatten(try await worktreeKeys(s).keys) == flatten(try await commitKeys(s)))
+
+        // A clone that did not initialise the submodule: an empty directory stands for the recorded commit.
+        let clone = GitFixture(directory: try TemporaryDirectory(prefix: "fleet-no-submodules"))
+        try s.git("clone", "--quiet", s.path, clone.path)
+        let cloned = try Scenario(existing: clone)
+        #expect(try cloned.git("submodule", "status").hasPrefix("-"), "not initialised")
+        #expect(flatten(try await worktreeKeys(cloned).keys) == flatten(try await commitKeys(cloned)))
+        expectAffected(try await cloned.affected(base: "HEAD"), [:])
+        expectAffected(try await cloned.affected(base: "HEAD~1"), ["vendored": [.files(["vendor/lib"])]])
+    }
+}
