@@ -208,6 +208,10 @@ public struct AffectedAnalyzer {
             var contentHashed = Set<String>()
             for var entry in listed.entries {
                 let repositoryPath = headSide.layout.repositoryPath(entry.path)
+                if entry.submodule != nil {
+                    entries.append(entry)  // identified by its commit on both sides
+                    continue
+                }
                 if !changedPaths.contains(repositoryPath), let identity = baseIdentities[repositoryPath] {
                     entry.identity = identity
                 } else {

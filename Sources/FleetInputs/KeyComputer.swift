@@ -61,11 +61,19 @@ public struct KeyComputer: Sendable {
             needed.formUnion(files)
         }
 
-        // 2. Digests of exactly those files, in one parallel batch.
-        let indices = needed.sorted()
-        let results = await source.digests(for: indices.map { inventory.entries[$0] })
+        // 2. Digests of exactly those files, in one parallel batch; a submodule's is the commit it records.
         var digests: [Int: InputRecord] = [:]
-        digests.reserveCapacity(indices.count)
+        digests.reserveCapacity(needed.count)
+        var indices: [Int] = []
+        for i in needed.sorted() {
+            let entry = inventory.entries[i]
+            if let submodule = entry.submodule {
+                digests[i] = InputRecord(path: entry.path, mode: entry.mode, digest: submodule)
+            } else {
+                indices.append(i)
+            }
+        }
+        let results = await source.digests(for: indices.map { inventory.entries[$0] })
         var warnings: [Diagnostic] = []
         for (i, result) in zip(indices, results) {
             let entry = inventory.entries[i]

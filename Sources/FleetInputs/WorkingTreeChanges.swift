@@ -13,7 +13,8 @@ import FleetHashing
 ///
 /// Only changes that can be such artefacts are checked, by reading the base blob and the working-tree file:
 /// modifications and type changes whose mode is unchanged and whose new content libgit2 did not hash, and
-/// deletions of a path that is also added.
+/// deletions of a path that is also added. Likewise a submodule whose own working tree is dirty is "modified" for
+/// libgit2, but only the commit checked out in it is an input.
 enum WorkingTreeChanges {
     static func changes(from base: ObjectID?, repository: GitRepository) throws(GitError) -> [FileChange] {
         let changes = try repository.workingTreeChanges(from: base)
@@ -27,8 +28,14 @@ enum WorkingTreeChanges {
             switch change.status {
             case .modified, .typeChanged:
                 guard let path = change.newPath, change.oldPath == path, let oldID = change.oldID,
-                    let mode = change.oldMode, mode != .gitlink, change.newMode == mode
+                    let mode = change.oldMode, change.newMode == mode
                 else { continue }
+                if mode == .gitlink {
+                    // A submodule with edits of its own but the same commit checked out: no change of the
+                    // superproject (its key is the commit).
+                    if FileInventory.submoduleCommit(path, repository: repository) == oldID { unchanged.insert(path) }
+                    continue
+                }
                 if let newID = change.newID {
                     if newID == oldID { unchanged.insert(path) }
                 } else if sameContent(workdir: workdir, path: path, blob: oldID, repository: repository) {
