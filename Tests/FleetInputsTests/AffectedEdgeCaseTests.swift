@@ -219,3 +219,29 @@ extension String {
         expectAffected(try await cloned.affected(base: "HEAD~1"), ["vendored": [.files(["vendor/lib"])]])
     }
 }
+
+@Suite struct AffectedUnusualPathTests {
+    /// A target directory whose name contains glob metacharacters: its patterns must still mean its own files.
+    @Test(arguments: ["svc/[x]", "svc/a*b", "svc/q?", "svc/back\\slash", "svc/sp ace", "svc/ünï"])
+    func targetDirectoriesWithGlobCharacters(directory: String) async throws {
+        let s = try Scenario(manifest: """
+            version: 1
+            services:
+              odd: {path: "\(directory.replacingOccurrences("\\", "\\\\"))", actions: {build: {run: make}}}
+              plain: {path: svc/x, actions: {build: {run: make}}}
+              other: {path: svc/ab, actions: {build: {run: make}}}
+            """, files: ["\(directory)/main.c": "m\n", "svc/x/main.c": "x\n", "svc/ab/main.c": "ab\n",
+                         "svc/q1/main.c": "q\n", "svc/back/slash/main.c": "b\n"])
+        try s.write("\(directory)/main.c", "m2\n")
+        expectAffected(try await s.affected(base: "HEAD"), ["odd": [.files(["\(directory)/main.c"])]])
+        try s.commit()
+        for sibling in ["svc/x/main.c", "svc/ab/main.c", "svc/q1/main.c", "svc/back/slash/main.c"] {
+            try s.write(sibling, "changed\n")
+        }
+        let outcome = try await s.affected(base: "HEAD")
+        #expect(!outcome.names.contains("odd"), "\(directory) must not see its neighbours' files")
+        expectAgreesWithBruteForce(outcome)
+        let keys = try await worktreeKeys(s).keys
+        #expect(keys.key(target: "odd", action: "build")?.inputs.map(\.path) == ["\(directory)/main.c"])
+    }
+}
