@@ -54,10 +54,24 @@ public enum RelativePath {
         if text.hasPrefix("//") {
             rooted = String(text.dropFirst(2))
         } else {
-            rooted = join(directory, String(text))
+            // The directory is a path, not a pattern: `services/[legacy]` must match itself, not `services/l`.
+            rooted = join(escapingGlobCharacters(directory), String(text))
         }
         guard let resolved = normalizePattern(rooted) else { return nil }
         return negated ? "!" + resolved : resolved
+    }
+
+    /// `path` as a glob that matches exactly itself: `*`, `?`, `[`, `]` and `\` escaped with `\`, and a leading
+    /// `!` too (it would otherwise read as an exclusion).
+    public static func escapingGlobCharacters(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if character == "*" || character == "?" || character == "[" || character == "]" || character == "\\" {
+                out.append("\\")
+            }
+            out.append(character)
+        }
+        return out.hasPrefix("!") ? "\\" + out : out
     }
 
     /// Like ``normalize(_:)`` but keeps a trailing `/` (it means "everything under", see ``Glob``).
