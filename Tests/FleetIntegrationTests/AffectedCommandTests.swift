@@ -237,6 +237,24 @@ private func githubMatrixEntries(_ text: String) throws -> [[String: String]] {
         #expect(unknown.stdout.isEmpty)
     }
 
+    @Test func explainSeesThroughKindAndKnowsRemovedTargets() throws {
+        let (repo, _, _) = try shopWithCommit([authFile: "token\n"])
+        defer { repo.remove() }
+        // --kind filters the answer, not the chain of reasons: the lib in the middle is still explained.
+        let result = try TestProcess.fleet(
+            ["affected", "--base", "HEAD~1", "--head", "HEAD", "--kind", "service", "--explain", "api-gateway"],
+            in: repo.path)
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.stdout.contains("it depends on auth, which is affected because:"), "\(result)")
+        #expect(result.stdout.contains("examples/shop/libs/auth/token.py"))
+        // A target that exists only at the base.
+        try repo.write("fleet.yaml", shopManifest.replacingOccurrences(
+            of: "  orders: {path: services/orders, deps: [contracts]}\n", with: ""))
+        let removed = try TestProcess.fleet(["affected", "--base", "HEAD", "--explain", "orders"], in: repo.path)
+        #expect(removed.exitCode == 0, "\(removed)")
+        #expect(removed.stdout == "orders was removed: it exists at the base revision but not at the head.\n")
+    }
+
     @Test func verifyAgreesWithBruteForce() throws {
         let (repo, _, _) = try shopWithCommit([authFile: "token\n"])
         defer { repo.remove() }
