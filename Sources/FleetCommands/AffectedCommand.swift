@@ -143,15 +143,16 @@ struct AffectedCommand: AsyncParsableCommand {
                 try await check(report, analyzer: analyzer, head: headSide)
                 console.info("verify: the brute-force answer agrees")
             }
-            if let kind {
-                report.affected = report.affected.filter { $0.kind.rawValue == kind.rawValue }
-            }
             if let explain {
+                // Before --kind: the chain of reasons runs through targets of both kinds.
                 guard try FleetGraphLookup.exists(explain, workspace: workspace, report: report) else {
                     throw DiagnosticsError("unknown target '\(explain)'")
                 }
                 console.output(AffectedRendering.explanation(of: explain, in: report))
                 return
+            }
+            if let kind {
+                report.affected = report.affected.filter { $0.kind.rawValue == kind.rawValue }
             }
             switch format {
             case .names:
@@ -204,7 +205,7 @@ struct AffectedCommand: AsyncParsableCommand {
 /// Whether a name is a target at head, for `--explain`.
 enum FleetGraphLookup {
     static func exists(_ name: String, workspace: Workspace, report: AffectedReport) throws -> Bool {
-        if report.target(named: name) != nil { return true }
+        if report.target(named: name) != nil || report.removed.contains(name) { return true }
         let manifest = try ManifestLoader.load(workspace: workspace)
         return manifest.target(named: name) != nil
     }
