@@ -77,7 +77,8 @@ public enum RelativePath {
         if text.hasPrefix("//") {
             rooted = String(text.dropFirst(2))
         } else {
-            rooted = join(directory, String(text))
+            // The directory is a path, not a pattern: `services/[legacy]` must match itself, not `services/l`.
+            rooted = join(escapingGlobCharacters(directory), String(text))
         }
         guard let resolved = normalizePattern(rooted) else { return nil }
         return negated ? "!" + resolved : resolved
@@ -89,7 +90,7 @@ public enum RelativePath {
     private static func resolvePlainPattern(_ pattern: String, in directory: String) -> String? {
         let negated = pattern.utf8.first == UInt8(ascii: "!")
         guard let body = plainPatternBody(negated ? pattern.utf8.dropFirst() : pattern.utf8[...]),
-            isNormalASCII(directory[...])
+            isNormalASCII(directory[...]), isPlainDirectory(directory)
         else { return nil }
         if directory.isEmpty { return pattern }
         return joined(directory, body, prefix: negated ? "!" : "")
@@ -127,6 +128,27 @@ public enum RelativePath {
             if segmentLength == 0 { return bytes.isEmpty }
             return !(segmentLength == dots && dots <= 2)
         }
+    /// Whether `directory` reads as itself when used as the start of a glob: no `*`, `?`, `[`, `]` or `\\`, and
+    /// no leading `!`. Only such a directory can be joined to a pattern without ``escapingGlobCharacters(_:)``.
+    package static func isPlainDirectory(_ directory: String) -> Bool {
+        if directory.utf8.first == UInt8(ascii: "!") { return false }
+        return !directory.utf8.contains { byte in
+            byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[")
+                || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "\\")
+        }
+    }
+
+    /// `path` as a glob that matches exactly itself: `*`, `?`, `[`, `]` and `\` escaped with `\`, and a leading
+    /// `!` too (it would otherwise read as an exclusion).
+    public static func escapingGlobCharacters(_ path: String) -> String {
+        var out = ""
+        for character in path {
+            if character == "*" || character == "?" || character == "[" || character == "]" || character == "\\" {
+                out.append("\\")
+            }
+            out.append(character)
+        }
+        return out.hasPrefix("!") ? "\\" + out : out
     }
 
     /// Like ``normalize(_:)`` but keeps a trailing `/` (it means "everything under", see ``Glob``).

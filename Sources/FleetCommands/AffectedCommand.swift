@@ -121,12 +121,13 @@ struct AffectedCommand: AsyncParsableCommand {
 
             var report: AffectedReport
             var choice: BaseResolver.Choice?
+            var unresolved = ""
             do {
                 choice = try BaseResolver.resolve(explicit: base, repository: repository, environment: environment)
             } catch where fallback == .all {
                 // Only a base that cannot be found falls back; a bad manifest or head is still an error.
-                let reason = (error as? any DiagnosticConvertible)?.diagnostics.first?.message ?? "\(error)"
-                console.report([Diagnostic(.warning, "\(reason); --fallback all: every target counts as affected")])
+                unresolved = (error as? any DiagnosticConvertible)?.diagnostics.first?.message ?? "\(error)"
+                console.report([Diagnostic(.warning, "\(unresolved); --fallback all: every target counts as affected")])
                 choice = nil
             }
             if let choice {
@@ -134,7 +135,7 @@ struct AffectedCommand: AsyncParsableCommand {
                 report = try await analyzer.analyze(base: choice.commit, head: headSide)
             } else {
                 report = try analyzer.everything(
-                    base: nil, head: headSide, degraded: "the base revision could not be resolved")
+                    base: nil, head: headSide, degraded: "the base revision could not be resolved: \(unresolved)")
             }
             console.info("changed paths: \(report.changedPaths.count); method: \(report.method)")
 
@@ -142,15 +143,16 @@ struct AffectedCommand: AsyncParsableCommand {
                 try await check(report, analyzer: analyzer, head: headSide)
                 console.info("verify: the brute-force answer agrees")
             }
-            if let kind {
-                report.affected = report.affected.filter { $0.kind.rawValue == kind.rawValue }
-            }
             if let explain {
+                // Before --kind: the chain of reasons runs through targets of both kinds.
                 guard try FleetGraphLookup.exists(explain, workspace: workspace, report: report) else {
                     throw DiagnosticsError("unknown target '\(explain)'")
                 }
                 console.output(AffectedRendering.explanation(of: explain, in: report))
                 return
+            }
+            if let kind {
+                report.affected = report.affected.filter { $0.kind.rawValue == kind.rawValue }
             }
             switch format {
             case .names:
@@ -203,7 +205,7 @@ struct AffectedCommand: AsyncParsableCommand {
 /// Whether a name is a target at head, for `--explain`.
 enum FleetGraphLookup {
     static func exists(_ name: String, workspace: Workspace, report: AffectedReport) throws -> Bool {
-        if report.target(named: name) != nil { return true }
+        if report.target(named: name) != nil || report.removed.contains(name) { return true }
         let manifest = try ManifestLoader.load(workspace: workspace)
         return manifest.target(named: name) != nil
     }

@@ -107,7 +107,7 @@ public struct AffectedAnalyzer {
         // Only the set of changed paths matters (a rename is its old and its new path), so rename detection,
         // quadratic on large diffs, is skipped.
         let changes: [FileChange] = switch head {
-        case .workingTree: try repository.workingTreeChanges(from: base, detectRenames: false)
+        case .workingTree: try WorkingTreeChanges.changes(from: base, repository: repository)
         case .commit(let id): try repository.changes(from: base, to: id, detectRenames: false)
         }
         var changedPaths = Set<String>()
@@ -184,11 +184,13 @@ public struct AffectedAnalyzer {
     // MARK: - Exhaustive comparison
 
     /// The names of head targets whose target key differs from base (or that are new), with every key computed on
-    /// both sides over git identities: blob ids for committed files, and for working-tree files that differ from
-    /// base, a hash of their content. Reads no blob.
+    /// both sides over git identities: blob ids for committed files. Working-tree files that differ from base get a
+    /// content hash (XXH3) instead, and so does the base file at the same root-relative path (read from its blob),
+    /// so that equal content compares equal even when the root moved or git reported a path whose content is in
+    /// fact unchanged. Reads only the blobs of such paths.
     func exhaustive(base: ObjectID?, head: Head, headSide: Side, baseSide: Side,
                     changedPaths: Set<String>) async throws -> Set<String> {
-        let baseInventory: FileInventory = if let base {
+        var baseInventory: FileInventory = if let base {
             try FileInventory.commit(base, repository: repository, layout: baseSide.layout)
         } else {
             FileInventory(entries: [])
@@ -209,17 +211,33 @@ public struct AffectedAnalyzer {
             let listed = try FileInventory.workingTree(repository: repository, layout: headSide.layout)
             var entries: [FileInventory.Entry] = []
             entries.reserveCapacity(listed.count)
+            var contentHashed = Set<String>()
             for var entry in listed.entries {
                 let repositoryPath = headSide.layout.repositoryPath(entry.path)
+                if entry.submodule != nil {
+                    entries.append(entry)  // identified by its commit on both sides
+                    continue
+                }
                 if !changedPaths.contains(repositoryPath), let identity = baseIdentities[repositoryPath] {
                     entry.identity = identity
                 } else {
                     let absolute = FileSystem.join(repository.workingDirectory ?? "", repositoryPath)
                     entry.identity = (try? ContentHash.ofFile(at: absolute))?.digest.digest ?? Fingerprint.random()
+                    contentHashed.insert(entry.path)
                 }
                 entries.append(entry)
             }
             headInventory = FileInventory(entries: entries)
+            if let base, !contentHashed.isEmpty {
+                // The same root-relative paths at base: identities of the same kind, from their content.
+                baseInventory = FileInventory(entries: baseInventory.entries.map { entry in
+                    guard contentHashed.contains(entry.path) else { return entry }
+                    var entry = entry
+                    let bytes = try? repository.blob(at: baseSide.layout.repositoryPath(entry.path), in: base)
+                    entry.identity = bytes.flatMap { $0 }.map { ContentHash.of($0) } ?? Fingerprint.random()
+                    return entry
+                })
+            }
         }
         let headKeys = await KeyComputer(manifest: headSide.manifest, graph: headSide.graph, environment: [:])
             .computeKeys(inventory: headInventory, digests: IdentityDigests()).keys

@@ -128,8 +128,15 @@ struct AffectedPropagation {
                 : baseAction.map { resolvedNeeds(baseTarget, $0, in: base) } ?? []
             if !identicalManifests, headNeeds.map(\.label) != baseNeeds.map(\.label) {
                 actionIsChanged = true
+                // A need on the same dependency and action that switched between the action's key and the
+                // sources fallback: the dependency gained or lost the action, so it changed. Needs that appear or
+                // disappear because `deps` or `needs` changed are explained by those manifest fields: the
+                // dependency named there did not change (and a removed one is no dependency any more).
+                let baseReferences = Set(baseNeeds.map { "\($0.target)\u{0}\($0.action)" })
                 let differing = Set(headNeeds.map(\.label)).symmetricDifference(baseNeeds.map(\.label))
-                for need in headNeeds + baseNeeds where differing.contains(need.label) && need.target != target.name {
+                for need in headNeeds where differing.contains(need.label) && need.target != target.name
+                    && baseReferences.contains("\(need.target)\u{0}\(need.action)")
+                {
                     set.dependencies.insert(need.target)
                 }
             }

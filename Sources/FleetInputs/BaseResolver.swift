@@ -32,7 +32,16 @@ public enum BaseResolver {
         }
         if let ref = environment["GITHUB_BASE_REF"], !ref.isEmpty {
             let name = "origin/\(ref)"
-            let target = try repository.resolveCommit(name)
+            let target: ObjectID
+            do {
+                target = try repository.resolveCommit(name)
+            } catch {
+                var diagnostic = Diagnostic(
+                    .error, "the pull request's base branch \(name) ($GITHUB_BASE_REF) is not in this clone",
+                    hint: "fetch it: actions/checkout with fetch-depth: 0, or git fetch origin \(ref)")
+                diagnostic.hints.append("or pass --base REV, or --fallback all to treat every target as affected")
+                throw DiagnosticsError(diagnostic)
+            }
             return Choice(
                 commit: try mergeBase(head, target, name: name, repository: repository),
                 explanation: "merge-base of HEAD and \(name) ($GITHUB_BASE_REF)")

@@ -5,7 +5,9 @@ public import FleetHashing
 /// paths sorted by their UTF-8 bytes, so that every pattern's literal prefix is a contiguous range.
 ///
 /// Ignored files are never in an inventory; declared outputs are, and are filtered when inputs are selected
-/// (see ``OutputFilter``). Submodules (gitlinks) are not files and are left out.
+/// (see ``OutputFilter``). A submodule (gitlink) is an entry whose content is the commit it records (in the working
+/// tree: the commit checked out in it), so a submodule bump changes the keys of the targets that contain it, and
+/// edits inside it that are not committed there do not.
 public struct FileInventory: Sendable {
     public struct Entry: Hashable, Sendable {
         /// Root-relative path.
@@ -14,11 +16,15 @@ public struct FileInventory: Sendable {
         /// A content identity known without reading the file (a commit's blob id), used to compare snapshots
         /// cheaply; nil for working-tree files until they are hashed.
         public var identity: Fingerprint?
+        /// For a submodule: the digest of the commit it records (``Fingerprint/init(submoduleCommit:)``), which
+        /// stands for its content; nil for files and symlinks.
+        public var submodule: Fingerprint?
 
-        public init(path: String, mode: FileMode, identity: Fingerprint? = nil) {
+        public init(path: String, mode: FileMode, identity: Fingerprint? = nil, submodule: Fingerprint? = nil) {
             self.path = path
             self.mode = mode
             self.identity = identity
+            self.submodule = submodule
         }
     }
 

@@ -61,17 +61,30 @@ public struct KeyComputer: Sendable {
             needed.formUnion(files)
         }
 
-        // 2. Digests of exactly those files, in one parallel batch.
-        let indices = needed.sorted()
-        let results = await source.digests(for: indices.map { inventory.entries[$0] })
+        // 2. Digests of exactly those files, in one parallel batch; a submodule's is the commit it records.
         var digests: [Int: InputRecord] = [:]
-        digests.reserveCapacity(indices.count)
+        digests.reserveCapacity(needed.count)
+        var indices: [Int] = []
+        for i in needed.sorted() {
+            let entry = inventory.entries[i]
+            if let submodule = entry.submodule {
+                digests[i] = InputRecord(path: entry.path, mode: entry.mode, digest: submodule)
+            } else {
+                indices.append(i)
+            }
+        }
+        let results = await source.digests(for: indices.map { inventory.entries[$0] })
         var warnings: [Diagnostic] = []
         for (i, result) in zip(indices, results) {
             let entry = inventory.entries[i]
             switch result {
             case .success(let digest):
-                digests[i] = InputRecord(path: entry.path, mode: digest.mode, digest: digest.digest)
+                // The executable bit as the inventory lists it: for git's file list that is git's rule (the owner
+                // may execute), which is what a commit records; the hasher's stat mode counts any execute bit, so
+                // a 0654 file would key differently from its own commit. What the content is (file or symlink)
+                // comes from what was read.
+                let mode = digest.mode == .symlink || entry.mode == .symlink ? digest.mode : entry.mode
+                digests[i] = InputRecord(path: entry.path, mode: mode, digest: digest.digest)
             case .failure(let error):
                 // Unreadable: a digest that matches nothing, so the action re-runs rather than hits.
                 digests[i] = InputRecord(path: entry.path, mode: entry.mode, digest: Fingerprint.random())

@@ -60,12 +60,33 @@ extension FileInventory {
     {
         var entries: [Entry] = []
         for file in try repository.workingTreeFiles() {
-            guard let mode = FileMode(gitMode: file.mode), let path = layout.rootRelative(file.path),
-                !path.isEmpty
-            else { continue }
+            guard let path = layout.rootRelative(file.path), !path.isEmpty else { continue }
+            if file.mode == .gitlink {
+                if let commit = submoduleCommit(file.path, repository: repository) {
+                    let digest = Fingerprint(submoduleCommit: commit)
+                    entries.append(Entry(path: path, mode: .regular, identity: digest, submodule: digest))
+                }
+                continue
+            }
+            guard let mode = FileMode(gitMode: file.mode) else { continue }
             entries.append(Entry(path: path, mode: mode))
         }
         return FileInventory(entries: entries)
+    }
+
+    /// The commit a working-tree submodule stands for: the one checked out in it, or, when it is not checked out
+    /// (not initialised), the one HEAD records, as git sees it.
+    static func submoduleCommit(_ path: String, repository: GitRepository) -> ObjectID? {
+        if let workdir = repository.workingDirectory,
+            let submodule = try? GitRepository.open(at: FileSystem.join(workdir, path), environment: [:]),
+            let head = try? submodule.headCommit()
+        {
+            return head
+        }
+        guard let head = try? repository.headCommit(), let entry = try? repository.entry(at: path, in: head),
+            entry.mode == .gitlink
+        else { return nil }
+        return entry.id
     }
 
     /// The files of a commit under the root, each with its blob id as identity. Reads trees only, never blobs.
@@ -75,12 +96,24 @@ extension FileInventory {
         let prefixes = layout.rootInRepository.isEmpty ? nil : [layout.rootInRepository]
         var entries: [Entry] = []
         for file in try repository.files(at: id, under: prefixes) {
-            guard let mode = FileMode(gitMode: file.mode), let path = layout.rootRelative(file.path),
-                !path.isEmpty
-            else { continue }
+            guard let path = layout.rootRelative(file.path), !path.isEmpty else { continue }
+            if file.mode == .gitlink {
+                let commit = Fingerprint(submoduleCommit: file.id)
+                entries.append(Entry(path: path, mode: .regular, identity: commit, submodule: commit))
+                continue
+            }
+            guard let mode = FileMode(gitMode: file.mode) else { continue }
             entries.append(Entry(path: path, mode: mode, identity: Fingerprint(objectID: file.id)))
         }
         return FileInventory(entries: entries)
+    }
+}
+
+extension Fingerprint {
+    /// What a submodule contributes to keys: a digest of the commit it records (tagged, so that it cannot equal
+    /// the digest of a file's ordinary content by accident).
+    public init(submoduleCommit commit: ObjectID) {
+        self = ContentHash.of("fleet-submodule/v1\u{0}" + commit.description)
     }
 }
 

@@ -28,13 +28,8 @@ public enum WorkspaceKeys {
         let source: String
         if let repository = try? GitRepository.discover(startingAt: workspace.rootDirectory) {
             let layout = try RepositoryLayout(workspace: workspace, repository: repository)
-            var listed = try FileInventory.workingTree(repository: repository, layout: layout)
-            // A cache directory inside the root that git does not ignore would otherwise be listed, and its files
-            // (which change with every run) would be inputs of any target whose patterns reach them.
-            if let cacheDirectory, let prefix = rootRelativePrefix(of: cacheDirectory, root: workspace.rootDirectory) {
-                listed = FileInventory(entries: listed.entries.filter { !$0.path.hasPrefix(prefix) })
-            }
-            inventory = listed
+            inventory = try FileInventory.workingTree(repository: repository, layout: layout)
+                .excluding(cacheDirectory: cacheDirectory, root: workspace.rootDirectory)
             source = "git"
         } else {
             var skipping = Set<String>()
@@ -54,16 +49,31 @@ public enum WorkspaceKeys {
         } catch {
             warnings.append(Diagnostic(.warning, "could not save the file-hash memo: \(error)"))
         }
+        if let cacheDirectory { ignoreInGit(cacheDirectory: cacheDirectory) }
         return Result(keys: computation.keys, warnings: warnings, hashing: hasher.statistics, inventorySource: source)
     }
 
-    /// `cache/` when `directory` is strictly inside `root` (comparing real paths), else nil.
-    static func rootRelativePrefix(of directory: String, root: String) -> String? {
-        let realDirectory = FileSystem.realPath(directory) ?? FileSystem.absolute(directory)
-        let realRoot = FileSystem.realPath(root) ?? FileSystem.absolute(root)
-        guard let relative = RelativePath.relative(realDirectory, to: realRoot), !relative.isEmpty,
-            realRoot.hasPrefix("/")
-        else { return nil }
-        return (relative.hasPrefix("/") ? String(relative.dropFirst()) : relative) + "/"
+    /// Makes git ignore the cache directory (a `.gitignore` of `*` inside it, as pytest and ruff do), so that the
+    /// memo and cached outputs never show up as untracked files: not in `git status`, not as changes in
+    /// `fleet affected`, and never as inputs of a target whose patterns cover the cache directory.
+    static func ignoreInGit(cacheDirectory: String) {
+        let path = FileSystem.join(cacheDirectory, ".gitignore")
+        guard FileSystem.isDirectory(cacheDirectory), !FileSystem.exists(path) else { return }
+        try? FileSystem.writeAtomically(
+            text: "# Created by fleet: the cache directory is never part of the repository.\n*\n", to: path)
+    }
+}
+
+extension FileInventory {
+    /// The inventory without the files under `cacheDirectory` when it lies inside `root`: fleet's own memo and
+    /// cache are never inputs, even where git does not ignore them.
+    func excluding(cacheDirectory: String?, root: String) -> FileInventory {
+        guard let cacheDirectory, let realCache = FileSystem.realPath(FileSystem.absolute(cacheDirectory)),
+            let relative = RepositoryLayout.relative(realCache, to: FileSystem.realPath(root) ?? root),
+            !relative.isEmpty
+        else { return self }
+        let range = self.range(withPrefix: relative + "/")
+        if range.isEmpty { return self }
+        return FileInventory(entries: Array(entries[..<range.lowerBound]) + Array(entries[range.upperBound...]))
     }
 }

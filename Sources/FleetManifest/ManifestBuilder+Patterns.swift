@@ -278,8 +278,8 @@ final class PlainPattern {
     }
 }
 
-/// A directory that plain patterns are simply joined to: the root (`""`), or a normal ASCII path that is a
-/// literal glob (no wildcard; an escaped character is fine, the glob knows its literal prefix).
+/// A directory that plain patterns are simply joined to: the root (`""`), or a normal ASCII path without glob
+/// characters (any other directory is escaped first, by the general path).
 final class PlainDirectory {
     let path: String
     /// The directory as a glob; nil for the root.
@@ -302,7 +302,7 @@ final class PlainDirectory {
             literalPrefixIsPattern = true
             return
         }
-        guard RelativePath.isNormalASCII(path[...]), let glob = try? Glob(path), glob.isLiteral else { return nil }
+        guard RelativePath.isNormalASCII(path[...]), RelativePath.isPlainDirectory(path), let glob = try? Glob(path), glob.isLiteral else { return nil }
         self.glob = glob
         literalPrefixWithSlash = glob.literalPrefix + "/"
         literalPrefixIsPattern = glob.literalPrefix == glob.pattern

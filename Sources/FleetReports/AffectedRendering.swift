@@ -130,6 +130,9 @@ public enum AffectedRendering {
     /// `--explain NAME`: the chain of reasons in plain words, following dependencies down to the files.
     public static func explanation(of name: String, in report: AffectedReport) -> String {
         guard let target = report.target(named: name) else {
+            if report.removed.contains(name) {
+                return "\(name) was removed: it exists at the base revision but not at the head."
+            }
             return "\(name) is not affected."
         }
         var lines: [String] = []

@@ -76,13 +76,19 @@ import Testing
         #expect(RelativePath.normalize("/x") == nil)
     }
 
-    @Test func resolvesPatterns() {
+    @Test func resolvesPatterns() throws {
         #expect(RelativePath.resolvePattern("**/*.py", in: "services/api") == "services/api/**/*.py")
         #expect(RelativePath.resolvePattern("!tests/**", in: "services/api") == "!services/api/tests/**")
         #expect(RelativePath.resolvePattern("//config/*.json", in: "services/api") == "config/*.json")
         #expect(RelativePath.resolvePattern("../common/**", in: "libs/a") == "libs/common/**")
         #expect(RelativePath.resolvePattern("../../../x", in: "libs/a") == nil)
         #expect(RelativePath.resolvePattern("dist/", in: "svc") == "svc/dist/")
+        // A directory is a path, not a pattern.
+        #expect(RelativePath.resolvePattern("**", in: "svc/[x]") == #"svc/\[x\]/**"#)
+        #expect(RelativePath.resolvePattern("!*.c", in: "a*b/q?") == #"!a\*b/q\?/*.c"#)
+        #expect(RelativePath.resolvePattern("../c/**", in: "l/[a]") == "l/c/**")
+        let odd = try GlobList(patterns: [RelativePath.resolvePattern("**", in: "svc/[x]") ?? ""])
+        #expect(odd.matches("svc/[x]/m.c") && !odd.matches("svc/x/m.c"))
     }
 
     @Test func containment() {

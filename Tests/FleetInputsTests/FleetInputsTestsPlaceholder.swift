@@ -1,5 +1,0 @@
-import FleetInputs
-import Testing
-
-// Placeholder until FleetInputs lands.
-@Suite struct FleetInputsTestsPlaceholder {}
