@@ -60,9 +60,7 @@ public final class WorkspaceHasher: Sendable {
         let root = self.root
         let outcomes = await pool.map(relativePaths.count) { index -> Outcome in
             let relative = relativePaths[index]
-            guard !relative.isEmpty, RelativePath.normalize(relative) == relative else {
-                return .failed(.invalidPath(path: relative))
-            }
+            guard WorkspaceHasher.isNormalized(relative) else { return .failed(.invalidPath(path: relative)) }
             let absolute = FileSystem.join(root, relative)
             do throws(HashingError) {
                 let stat = try FileStat.of(absolute)
@@ -109,6 +107,30 @@ public final class WorkspaceHasher: Sendable {
             guard state.memo.hasChanges else { return }
             try state.memo.save(to: memoPath, droppingEntriesRecordedBefore: cutoff)
         }
+    }
+
+    /// Whether `path` is non-empty and `RelativePath.normalize(path) == path`, without building the normalised copy
+    /// for the usual case: one pass over the bytes accepts a path with no leading `/`, no empty, `.` or `..`
+    /// component; anything else gets the exact (Character-based) answer.
+    static func isNormalized(_ path: String) -> Bool {
+        var path = path
+        let clean = path.withUTF8 { bytes -> Bool in
+            guard let first = bytes.first, first != UInt8(ascii: "/") else { return false }
+            var componentLength = 0
+            var dots = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: "/") {
+                    if componentLength == 0 || componentLength == dots && dots <= 2 { return false }
+                    componentLength = 0
+                    dots = 0
+                } else {
+                    componentLength += 1
+                    if byte == UInt8(ascii: ".") { dots += 1 }
+                }
+            }
+            return componentLength > 0 && !(componentLength == dots && dots <= 2)
+        }
+        return clean || (!path.isEmpty && RelativePath.normalize(path) == path)
     }
 
     private enum Outcome: Sendable {

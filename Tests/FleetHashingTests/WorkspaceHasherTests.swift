@@ -181,4 +181,16 @@ import Testing
             #expect(StatMemo.load(from: memoPath).status == .loaded(entries: 1))
         }
     }
+
+    /// The byte-level fast path must give exactly RelativePath.normalize's answer, including for paths whose
+    /// Characters differ from their bytes (a `/` followed by a combining mark is one Character).
+    @Test(arguments: [
+        "a", "a/b", "a.b/c", ".hidden", "..x", "x..", "...", "a/.../b", "a/b.", "é/ü.txt", "a/\u{301}b",
+        "", ".", "..", "./a", "a/.", "a/..", "a/../b", "../a", "/a", "a/", "a//b", "//", "/", "a/./b",
+        "/\u{301}a", "a/\u{301}", "a//\u{301}b", ".\u{301}", "a/.\u{301}/b", "a/..\u{301}",
+    ])
+    func normalizedCheckAgreesWithRelativePath(path: String) {
+        let expected = !path.isEmpty && RelativePath.normalize(path) == path
+        #expect(WorkspaceHasher.isNormalized(path) == expected)
+    }
 }
