@@ -64,8 +64,8 @@ public struct KeyComputer: Sendable {
         // 2. Digests of exactly those files, in one parallel batch.
         let indices = needed.sorted()
         let results = await source.digests(for: indices.map { inventory.entries[$0] })
-        var digests: [Int: InputRecord] = [:]
-        digests.reserveCapacity(indices.count)
+        // Indexed by inventory position: cheaper than a dictionary for 100k files.
+        var digests = [InputRecord?](repeating: nil, count: inventory.count)
         var warnings: [Diagnostic] = []
         for (i, result) in zip(indices, results) {
             let entry = inventory.entries[i]
@@ -109,6 +109,8 @@ final class InputSelector {
     let outputs: OutputFilter
     /// Per inventory entry: 0 not yet known, 1 an output, 2 not an output.
     private var outputState: [UInt8]
+    /// The selections made so far, by pattern text (a target's `srcs` usually serve several of its actions).
+    private var selections: [[String]: [Int]] = [:]
 
     init(inventory: FileInventory, outputs: OutputFilter) {
         self.inventory = inventory
@@ -122,7 +124,14 @@ final class InputSelector {
     }
 
     func select(_ patterns: PatternList) -> [Int] {
-        let globs = patterns.globs
+        // Equal pattern text means an equal matcher (PatternList's own equality), hence equal files.
+        if let known = selections[patterns.patterns] { return known }
+        let result = scan(patterns.globs)
+        selections[patterns.patterns] = result
+        return result
+    }
+
+    private func scan(_ globs: GlobList) -> [Int] {
         var ranges = globs.inclusionPrefixes.map { inventory.range(withPrefix: $0) }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var result: [Int] = []
