@@ -150,17 +150,70 @@ private struct TrackedPaths {
         let position = lowerBound(prefix)
         return position < paths.count && paths[position].utf8.starts(with: prefix.utf8)
     }
+
+    /// The first position whose path is not before `path`, searching forward from `cursor`, which it advances.
+    ///
+    /// A walk in git's order asks about ever larger paths, so the cursor moves a step or two per file instead of
+    /// a binary search of the whole index each time (17 string comparisons per file at 100k files). A query
+    /// smaller than the cursor's predecessor falls back to the binary search, so any order gives right answers.
+    func lowerBound(_ path: String, cursor: inout Int) -> Int {
+        if cursor > paths.count || (cursor > 0 && !PathOrder.precedes(paths[cursor - 1], path)) {
+            cursor = lowerBound(path)
+            return cursor
+        }
+        // Gallop: a deleted directory or a stretch of ignored files can leave many entries behind at once.
+        var step = 1
+        var low = cursor
+        while low < paths.count, PathOrder.precedes(paths[low], path) {
+            let next = min(low + step, paths.count)
+            if next == paths.count || !PathOrder.precedes(paths[next - 1], path) {
+                // The answer is in (low, next]: finish with a binary search there.
+                var lo = low + 1, hi = next
+                while lo < hi {
+                    let middle = (lo + hi) / 2
+                    if PathOrder.precedes(paths[middle], path) { lo = middle + 1 } else { hi = middle }
+                }
+                low = lo
+                break
+            }
+            low = next
+            step *= 2
+        }
+        cursor = low
+        return low
+    }
+
+    /// ``lookup(_:)`` through a cursor (see ``lowerBound(_:cursor:)``).
+    func lookup(_ path: String, cursor: inout Int) -> (isGitlink: Bool, position: Int)? {
+        let position = lowerBound(path, cursor: &cursor)
+        guard position < paths.count, paths[position] == path else { return nil }
+        return (isGitlink[position], position)
+    }
+
+    /// ``containsEntries(under:)`` through a cursor (see ``lowerBound(_:cursor:)``).
+    func containsEntries(under directory: String, cursor: inout Int) -> Bool {
+        let prefix = directory + "/"
+        let position = lowerBound(prefix, cursor: &cursor)
+        return position < paths.count && paths[position].utf8.starts(with: prefix.utf8)
+    }
+
+    /// Whether any tracked path is a submodule.
+    var hasGitlinks: Bool { isGitlink.contains(true) }
 }
 
 /// One walk of the working tree, relative to directory descriptors so that each entry costs one `fstatat`.
 private struct WorkingTreeWalker {
     let repository: GitRepository
     let index: TrackedPaths
+    let hasGitlinks: Bool
     var files: [WorkingTreeFile] = []
+    /// Where the walk is in the index: see ``TrackedPaths/lowerBound(_:cursor:)``.
+    private var cursor = 0
 
     init(repository: GitRepository, index: TrackedPaths) {
         self.repository = repository
         self.index = index
+        self.hasGitlinks = index.hasGitlinks
     }
 
     /// One directory entry, before the index and the ignore rules have been consulted.
@@ -230,19 +283,21 @@ private struct WorkingTreeWalker {
         for entry in entries {
             let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
             if let mode = entry.mode {
-                if index.lookup(path) != nil {
+                if index.lookup(path, cursor: &cursor) != nil {
                     files.append(WorkingTreeFile(path: path, mode: mode, isTracked: true))
                 } else if try !repository.isIgnoredUntracked(path) {
                     files.append(WorkingTreeFile(path: path, mode: mode, isTracked: false))
                 }
                 continue
             }
-            if index.lookup(path)?.isGitlink == true {
+            // A submodule's index entry is the directory's own path, which sorts before the files next to it
+            // (`a/c` < `a/c.txt` < `a/c/…`): ask the whole index, not the cursor, and only when there are any.
+            if hasGitlinks, index.lookup(path)?.isGitlink == true {
                 files.append(WorkingTreeFile(path: path, mode: .gitlink, isTracked: true))
                 continue
             }
             let rawName = entry.rawName ?? Array(entry.name.utf8CString)
-            if !index.containsEntries(under: path) {
+            if !index.containsEntries(under: path, cursor: &cursor) {
                 if isNestedRepository(directoryFD, rawName) { continue }
                 if try repository.isIgnoredUntracked(path) { continue }
             }
