@@ -28,6 +28,9 @@ extension GitRepository {
             throw GitError.fileSystem(FileSystemError(path: root, operation: "list", errno: errno))
         }
         try walker.walk(directoryFD: fd, relative: "")
+        // The walk orders a directory as `name/`, which is git's order for everything but a submodule: its path
+        // sorts as `name` (before `name.txt`). Rare enough to fix with one sort.
+        if walker.hasGitlinks { walker.files.sort { PathOrder.precedes($0.path, $1.path) } }
         return walker.files
     }
 

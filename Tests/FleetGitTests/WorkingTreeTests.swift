@@ -138,6 +138,33 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         #expect(files.last?.mode == .gitlink)
     }
 
+    /// The walk looks paths up through a forward cursor: deleted directories make it jump (gallop), names that sort
+    /// around a directory (`c.txt` < `c/` < `c0`) and a submodule whose index path sorts before its neighbours must
+    /// still be found. git ls-files is the oracle.
+    @Test func workingTreeFilesAroundDeletedDirectoriesAndSubmodules() throws {
+        var files: [String: String] = ["a/c.txt": "1\n", "a/c/x.txt": "2\n", "a/c0": "3\n", "a/c-d/y": "4\n",
+                                       "sub.txt": "5\n", "sub-dir/z": "6\n", "z.txt": "7\n"]
+        for i in 0..<300 { files["gone/\(i / 10)/f\(i).txt"] = "\(i)\n" }
+        for i in 0..<40 { files["m/gone-\(i)/f.txt"] = "\(i)\n" }
+        files["m/kept/f.txt"] = "kept\n"
+        let fixture = try GitFixture.make(files: files)
+        defer { fixture.remove() }
+        try fixture.git("update-index", "--add", "--cacheinfo", "160000,\(String(repeating: "1", count: 40)),sub")
+        try FileSystem.createDirectory(fixture.directory.appending("sub"))
+        try FileSystem.removeTree(fixture.directory.appending("gone"))
+        for i in 0..<40 where i % 3 != 0 { try FileSystem.removeTree(fixture.directory.appending("m/gone-\(i)")) }
+        try fixture.write("a/c/untracked.txt", "u\n")
+        let listed = try fixture.repository().workingTreeFiles()
+        let deleted = Set(try fixture.fields(["ls-files", "-z", "--deleted"]))
+        let tracked = try fixture.fields(["ls-files", "-z", "--cached"]).filter { !deleted.contains($0) }
+        let untracked = try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"])
+        #expect(untracked == ["a/c/untracked.txt"])
+        let expected = (tracked + untracked).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(listed.map(\.path) == expected)
+        #expect(listed.filter { !$0.isTracked }.map(\.path) == untracked)
+        #expect(listed.first { $0.path == "sub" }?.mode == .gitlink)
+    }
+
     @Test func oddFileNamesSurviveTheRoundTrip() throws {
         let names = [
             "tab\there.txt", "quote\"d.txt", "back\\slash.txt", " leading space.txt", "new\nline.txt",
