@@ -229,6 +229,8 @@ private struct WorkingTreeWalker {
         /// The name's bytes with a NUL, kept only when they are not valid UTF-8 (``name`` is then repaired with
         /// U+FFFD and cannot be used to open the entry).
         var rawName: [CChar]?
+        /// The `lstat` of a regular file.
+        var metadata: WorkingTreeFile.Metadata? = nil
     }
 
     /// Walks the directory open at `directoryFD` (takes ownership of the descriptor and closes it), appending
@@ -276,7 +278,8 @@ private struct WorkingTreeWalker {
                 if info.st_mode & S_IFMT == S_IFDIR {
                     entries.append(Entry(key: name + "/", name: name, mode: nil, rawName: rawName))
                 } else if let mode = GitFileMode(normalizing: UInt32(info.st_mode)) {
-                    entries.append(Entry(key: name, name: name, mode: mode, rawName: rawName))
+                    let metadata = info.st_mode & S_IFMT == S_IFREG ? WorkingTreeFile.Metadata(info) : nil
+                    entries.append(Entry(key: name, name: name, mode: mode, rawName: rawName, metadata: metadata))
                 }
             default:
                 continue  // sockets, devices, fifos: git cannot track them
@@ -287,9 +290,9 @@ private struct WorkingTreeWalker {
             let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
             if let mode = entry.mode {
                 if index.lookup(path, cursor: &cursor) != nil {
-                    files.append(WorkingTreeFile(path: path, mode: mode, isTracked: true))
+                    files.append(WorkingTreeFile(path: path, mode: mode, isTracked: true, metadata: entry.metadata))
                 } else if try !repository.isIgnoredUntracked(path) {
-                    files.append(WorkingTreeFile(path: path, mode: mode, isTracked: false))
+                    files.append(WorkingTreeFile(path: path, mode: mode, isTracked: false, metadata: entry.metadata))
                 }
                 continue
             }
@@ -318,5 +321,19 @@ private struct WorkingTreeWalker {
     private func isNestedRepository(_ parentFD: Int32, _ name: [CChar]) -> Bool {
         var info = stat()
         return fstatat(parentFD, Array(name.dropLast()) + Array("/.git".utf8CString), &info, AT_SYMLINK_NOFOLLOW) == 0
+    }
+}
+
+extension WorkingTreeFile.Metadata {
+    init(_ info: stat) {
+        #if canImport(Darwin)
+        let mtime = info.st_mtimespec, ctime = info.st_ctimespec
+        #else
+        let mtime = info.st_mtim, ctime = info.st_ctim
+        #endif
+        self.init(
+            size: Int64(info.st_size), modificationSeconds: Int64(mtime.tv_sec),
+            modificationNanoseconds: Int64(mtime.tv_nsec), changeSeconds: Int64(ctime.tv_sec),
+            changeNanoseconds: Int64(ctime.tv_nsec), inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
     }
 }

@@ -54,6 +54,16 @@ public final class WorkspaceHasher: Sendable {
     ///   with ``HashingError/invalidPath(path:)`` in its slot.
     /// - Returns: one result per path, in input order. A vanished file is also dropped from the memo.
     public func hash(_ relativePaths: [String]) async -> [Result<FileDigest, HashingError>] {
+        await hash(relativePaths, knownStats: nil)
+    }
+
+    /// ``hash(_:)`` for paths whose `lstat` the caller already has (the git working-tree walk makes one per regular
+    /// file): an unchanged file then costs no system call at all, and a changed one no extra `stat`.
+    /// - Parameter knownStats: aligned with `relativePaths`; nil entries (or a nil array) are `lstat`ed here. A
+    ///   stale stat costs a re-hash, never a wrong digest: content is only accepted when the open file's `fstat`
+    ///   after reading equals the stat it is recorded with.
+    public func hash(_ relativePaths: [String], knownStats: [FileStat?]?) async -> [Result<FileDigest, HashingError>] {
+        precondition(knownStats == nil || knownStats?.count == relativePaths.count, "knownStats must align")
         let snapshot = state.withLock { $0.memo }
         // Taken before any file is examined: see StatMemo's racy rule.
         let recordedAt = FileStat.fileClockNow()
@@ -63,7 +73,8 @@ public final class WorkspaceHasher: Sendable {
             guard WorkspaceHasher.isNormalized(relative) else { return .failed(.invalidPath(path: relative)) }
             let absolute = FileSystem.join(root, relative)
             do throws(HashingError) {
-                let stat = try FileStat.of(absolute)
+                let stat: FileStat
+                if let known = knownStats?[index] { stat = known } else { stat = try FileStat.of(absolute) }
                 if let known = snapshot.lookup(relative, stat: stat) { return .hit(known) }
                 return .hashed(try ContentHash.ofFile(at: absolute, knownStat: stat))
             } catch {

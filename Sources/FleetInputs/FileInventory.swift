@@ -14,11 +14,15 @@ public struct FileInventory: Sendable {
         /// A content identity known without reading the file (a commit's blob id), used to compare snapshots
         /// cheaply; nil for working-tree files until they are hashed.
         public var identity: Fingerprint?
+        /// The file's `lstat` when the listing made one (the git working-tree walk does, for regular files), so
+        /// hashing need not make another.
+        public var stat: FileStat?
 
-        public init(path: String, mode: FileMode, identity: Fingerprint? = nil) {
+        public init(path: String, mode: FileMode, identity: Fingerprint? = nil, stat: FileStat? = nil) {
             self.path = path
             self.mode = mode
             self.identity = identity
+            self.stat = stat
         }
     }
 

@@ -63,7 +63,7 @@ extension FileInventory {
             guard let mode = FileMode(gitMode: file.mode), let path = layout.rootRelative(file.path),
                 !path.isEmpty
             else { continue }
-            entries.append(Entry(path: path, mode: mode))
+            entries.append(Entry(path: path, mode: mode, stat: file.metadata.map(FileStat.init(metadata:))))
         }
         return FileInventory(entries: entries)
     }
@@ -81,6 +81,16 @@ extension FileInventory {
             entries.append(Entry(path: path, mode: mode, identity: Fingerprint(objectID: file.id)))
         }
         return FileInventory(entries: entries)
+    }
+}
+
+extension FileStat {
+    /// The git walk's `lstat` of a file, in the hashing layer's terms.
+    init(metadata: WorkingTreeFile.Metadata) {
+        self.init(
+            size: metadata.size, modificationSeconds: metadata.modificationSeconds,
+            modificationNanoseconds: metadata.modificationNanoseconds, changeSeconds: metadata.changeSeconds,
+            changeNanoseconds: metadata.changeNanoseconds, inode: metadata.inode, mode: metadata.mode)
     }
 }
 

@@ -163,6 +163,30 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         #expect(listed.map(\.path) == expected)
         #expect(listed.filter { !$0.isTracked }.map(\.path) == untracked)
         #expect(listed.first { $0.path == "sub" }?.mode == .gitlink)
+        #expect(listed.first { $0.path == "sub" }?.metadata == nil)
+    }
+
+    /// Regular files carry the walk's lstat (so hashing can skip its own); symlinks do not.
+    @Test func workingTreeFilesCarryTheirLstat() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "twelve bytes", "run.sh": "#!/bin/sh\n"])
+        defer { fixture.remove() }
+        try fixture.chmod("run.sh", 0o755)
+        try fixture.symlink("link", to: "a.txt")
+        let listed = try fixture.repository().workingTreeFiles()
+        for file in listed where file.mode != .symlink {
+            var info = stat()
+            #expect(lstat(fixture.directory.appending(file.path), &info) == 0)
+            let metadata = try #require(file.metadata)
+            #expect(metadata.size == Int64(info.st_size))
+            #expect(metadata.inode == UInt64(info.st_ino))
+            #expect(metadata.mode == UInt32(info.st_mode))
+            #expect(metadata.modificationSeconds == Int64(info.st_mtim.tv_sec))
+            #expect(metadata.modificationNanoseconds == Int64(info.st_mtim.tv_nsec))
+            #expect(metadata.changeNanoseconds == Int64(info.st_ctim.tv_nsec))
+        }
+        #expect(listed.first { $0.path == "a.txt" }?.metadata?.size == 12)
+        #expect(listed.first { $0.path == "run.sh" }.map { $0.metadata!.mode & 0o111 != 0 } == true)
+        #expect(listed.first { $0.path == "link" }?.metadata == nil)
     }
 
     @Test func oddFileNamesSurviveTheRoundTrip() throws {
