@@ -86,7 +86,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "FleetCacheTests", dependencies: ["FleetCache", "FleetTestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "FleetExecutionTests", dependencies: ["FleetExecution", "FleetPlanning", "FleetTestSupport"],
+        .testTarget(name: "FleetExecutionTests", dependencies: ["FleetExecution", "FleetPlanning", "FleetReports", "FleetTestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "FleetGitOpsTests", dependencies: ["FleetGitOps", "FleetYAML", "FleetTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),

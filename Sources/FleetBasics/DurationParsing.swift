@@ -81,11 +81,17 @@ public enum Quantity {
         return "\(rounded) \(units[unit])"
     }
 
-    /// `850ms`, `2.4s`, `3m12s`, `1h05m`.
+    /// `850ms`, `2.4s`, `3m12s`, `1h05m`. Rounds before choosing the unit, so 59.96 s is `1m00s`, not `60.0s`.
+    /// Negative values show as `0ms`; NaN and infinities as `?` (never a trap).
     public static func formatDuration(seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
-        if seconds < 60 { return "\((seconds * 10).rounded() / 10)s" }
-        let whole = Int(seconds.rounded())
+        guard seconds.isFinite else { return "?" }
+        let seconds = max(0, seconds)
+        let milliseconds = (seconds * 1000).rounded()
+        if milliseconds < 1000 { return "\(Int(milliseconds))ms" }
+        let tenths = (seconds * 10).rounded()
+        if tenths < 600 { return "\(Int(tenths) / 10).\(Int(tenths) % 10)s" }
+        // 10^15 s is 31 million years: beyond it the hours are not worth printing exactly, and Int must not trap.
+        let whole = Int(min(seconds, 1e15).rounded())
         if whole < 3600 { return "\(whole / 60)m\(String(format2: whole % 60))s" }
         return "\(whole / 3600)h\(String(format2: (whole % 3600) / 60))m"
     }

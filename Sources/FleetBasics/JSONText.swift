@@ -3,7 +3,7 @@
 public enum JSONText {
     /// A JSON string literal: quotes, backslashes and control characters escaped; other characters as UTF-8.
     public static func quote(_ value: String) -> String {
-        // Most strings (names, paths, hex keys) need no escape: copy them whole. 0xE2 starts U+2028 and U+2029.
+        // Most strings (names, keys, paths) need no escaping: copy them whole instead of scalar by scalar.
         if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
             return "\"" + value + "\""
         }

@@ -104,9 +104,11 @@ public struct AffectedAnalyzer {
     public func analyze(base: ObjectID?, head: Head) async throws -> AffectedReport {
         let headSide = try loadHead(head)
         let headID: ObjectID? = if case .commit(let id) = head { id } else { nil }
+        // Only the set of changed paths matters (a rename is its old and its new path), so rename detection,
+        // quadratic on large diffs, is skipped.
         let changes: [FileChange] = switch head {
-        case .workingTree: try repository.workingTreeChanges(from: base)
-        case .commit(let id): try repository.changes(from: base, to: id)
+        case .workingTree: try repository.workingTreeChanges(from: base, detectRenames: false)
+        case .commit(let id): try repository.changes(from: base, to: id, detectRenames: false)
         }
         var changedPaths = Set<String>()
         for change in changes { changedPaths.formUnion(change.paths) }

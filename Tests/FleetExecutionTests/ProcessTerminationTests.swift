@@ -92,8 +92,15 @@ import Testing
             let runner = PosixProcessRunner(registry: ProcessGroupRegistry())
             var spawned = 0
             for attempt in 0..<40 {
-                let task = Task { try await runner.run(dir.shell("exec sleep 100")) }
-                usleep(UInt32(attempt * 150))
+                let marker = dir.appending("started-\(attempt)")
+                let task = Task { try await runner.run(dir.shell("touch '\(marker)'; exec sleep 100")) }
+                if attempt % 10 == 9 {
+                    // Every tenth attempt cancels a child that has certainly started, whatever the machine's load,
+                    // so the "while it runs" case is always covered.
+                    #expect(await eventually { FileSystem.exists(marker) })
+                } else {
+                    usleep(UInt32(attempt * 150))
+                }
                 task.cancel()
                 do {
                     let outcome = try #require(try await valueWithinLimit(task))
