@@ -20,8 +20,12 @@ extension GitRepository {
     /// - Complexity: one directory walk with one `lstat` per entry; ignore rules are evaluated (by libgit2) only
     ///   for paths the index does not track, and ignored directories are not entered. File contents are never read.
     public func workingTreeFiles() throws(GitError) -> [WorkingTreeFile] {
+        try workingTreeFiles(tracked: trackedPaths())
+    }
+
+    /// ``workingTreeFiles()`` given the index's paths.
+    func workingTreeFiles(tracked index: TrackedPaths) throws(GitError) -> [WorkingTreeFile] {
         let root = try requireWorkingDirectory(for: "list the working tree")
-        let index = try trackedPaths()
         var walker = WorkingTreeWalker(repository: self, index: index)
         let fd = openDirectory(root)
         guard fd >= 0 else {
@@ -89,7 +93,23 @@ extension GitRepository {
     }
 
     /// The index's paths in byte order, once each (conflicted paths have several stages).
-    fileprivate func trackedPaths() throws(GitError) -> TrackedPaths {
+    func trackedPaths() throws(GitError) -> TrackedPaths {
+        // Read the index file directly when it is in a form ``IndexFile`` handles (it skips libgit2's checksum).
+        do {
+            var paths = TrackedPaths()
+            if let file = try IndexFile.read(gitDirectory: gitDirectory) {
+                paths.paths.reserveCapacity(file.entries.count)
+                paths.isGitlink.reserveCapacity(file.entries.count)
+                for entry in file.entries where paths.paths.last != entry.path {
+                    paths.paths.append(entry.path)
+                    paths.isGitlink.append(entry.mode & 0o170000 == 0o160000)
+                }
+            }
+            paths.sortIfNeeded()
+            return paths
+        } catch {
+            // Fall through to libgit2.
+        }
         let index = try loadIndex()
         var paths = TrackedPaths()
         let count = git_index_entrycount(index.pointer)
@@ -117,7 +137,7 @@ private func openDirectory(_ path: String) -> Int32 { open(path, O_RDONLY | O_DI
 
 /// What the index tracks, sorted for binary search (cheaper than hashing 100k paths into a dictionary and a set
 /// of their directories).
-private struct TrackedPaths {
+struct TrackedPaths {
     var paths: [String] = []
     var isGitlink: [Bool] = []
 
@@ -143,7 +163,7 @@ private struct TrackedPaths {
     /// Whether `path` is tracked, and whether as a submodule; nil when it is not tracked.
     func lookup(_ path: String) -> (isGitlink: Bool, position: Int)? {
         let position = lowerBound(path)
-        guard position < paths.count, paths[position] == path else { return nil }
+        guard position < paths.count, PathOrder.equal(paths[position], path) else { return nil }
         return (isGitlink[position], position)
     }
 
@@ -151,7 +171,7 @@ private struct TrackedPaths {
     func containsEntries(under directory: String) -> Bool {
         let prefix = directory + "/"
         let position = lowerBound(prefix)
-        return position < paths.count && paths[position].utf8.starts(with: prefix.utf8)
+        return position < paths.count && paths[position].utf8HasPrefix(prefix)
     }
 
     /// The first position whose path is not before `path`, searching forward from `cursor`, which it advances.
@@ -189,7 +209,7 @@ private struct TrackedPaths {
     /// ``lookup(_:)`` through a cursor (see ``lowerBound(_:cursor:)``).
     func lookup(_ path: String, cursor: inout Int) -> (isGitlink: Bool, position: Int)? {
         let position = lowerBound(path, cursor: &cursor)
-        guard position < paths.count, paths[position] == path else { return nil }
+        guard position < paths.count, PathOrder.equal(paths[position], path) else { return nil }
         return (isGitlink[position], position)
     }
 
@@ -197,7 +217,7 @@ private struct TrackedPaths {
     func containsEntries(under directory: String, cursor: inout Int) -> Bool {
         let prefix = directory + "/"
         let position = lowerBound(prefix, cursor: &cursor)
-        return position < paths.count && paths[position].utf8.starts(with: prefix.utf8)
+        return position < paths.count && paths[position].utf8HasPrefix(prefix)
     }
 
     /// Whether any tracked path is a submodule.

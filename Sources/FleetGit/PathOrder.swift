@@ -1,3 +1,5 @@
+import FleetBasics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -22,5 +24,11 @@ enum PathOrder {
                 return a.count < b.count
             }
         }
+    }
+
+    /// Byte equality of the UTF-8 forms (`==` on `String` treats canonically equivalent forms, such as a
+    /// precomposed and a decomposed `é`, as equal; git does not).
+    static func equal(_ lhs: String, _ rhs: String) -> Bool {
+        lhs.utf8.count == rhs.utf8.count && lhs.utf8HasPrefix(rhs)
     }
 }

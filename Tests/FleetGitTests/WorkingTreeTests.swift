@@ -10,7 +10,7 @@ import Glibc
 
 /// A committed tree plus every kind of working-tree state: staged, unstaged, untracked (also in new
 /// directories), ignored (files, directories, negated patterns), deleted, renamed, chmod, symlinks.
-private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws -> GitFixture {
+func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws -> GitFixture {
     let fixture = try GitFixture.make(files: [
         ".gitignore": "*.log\nbuild/\n/secret.txt\n!keep.log\ncache/**/*.tmp\n",
         "README.md": "readme\n", "src/main.py": (0..<30).map { "print(\($0))\n" }.joined(), "src/util.py": "u\n",
