@@ -184,23 +184,24 @@ struct TrackedPaths {
             cursor = lowerBound(path)
             return cursor
         }
-        // Gallop: a deleted directory or a stretch of ignored files can leave many entries behind at once.
+        // Usually the cursor's entry is the answer, or the one after it. Otherwise gallop (a deleted directory or
+        // a stretch of ignored files can leave many entries behind at once), then binary-search the last step.
+        guard cursor < paths.count, PathOrder.precedes(paths[cursor], path) else { return cursor }
+        var low = cursor + 1  // every position before `low` precedes `path`
         var step = 1
-        var low = cursor
-        while low < paths.count, PathOrder.precedes(paths[low], path) {
-            let next = min(low + step, paths.count)
-            if next == paths.count || !PathOrder.precedes(paths[next - 1], path) {
-                // The answer is in (low, next]: finish with a binary search there.
-                var lo = low + 1, hi = next
-                while lo < hi {
-                    let middle = (lo + hi) / 2
-                    if PathOrder.precedes(paths[middle], path) { lo = middle + 1 } else { hi = middle }
-                }
-                low = lo
+        var high = paths.count
+        while low < paths.count {
+            let probe = min(low + step - 1, paths.count - 1)
+            if !PathOrder.precedes(paths[probe], path) {
+                high = probe
                 break
             }
-            low = next
+            low = probe + 1
             step *= 2
+        }
+        while low < high {
+            let middle = (low + high) / 2
+            if PathOrder.precedes(paths[middle], path) { low = middle + 1 } else { high = middle }
         }
         cursor = low
         return low
@@ -270,12 +271,17 @@ private struct WorkingTreeWalker {
         while let dirent = readdir(directory) {
             var rawName: [CChar]?
             let name = withUnsafeBytes(of: &dirent.pointee.d_name) { raw in
-                let bytes = raw.prefix { $0 != 0 }
-                let decoded = String(decoding: bytes, as: UTF8.self)
-                if decoded.utf8.count != bytes.count || !decoded.utf8.elementsEqual(bytes) {
-                    rawName = bytes.map { CChar(bitPattern: $0) } + [0]
+                var length = 0
+                var ascii = true
+                while length < raw.count, raw[length] != 0 {
+                    if raw[length] >= 0x80 { ascii = false }
+                    length += 1
                 }
-                return decoded
+                let bytes = UnsafeRawBufferPointer(rebasing: raw[..<length])
+                if ascii { return String(decoding: bytes, as: UTF8.self) }
+                if let valid = String(validating: bytes, as: UTF8.self) { return valid }
+                rawName = bytes.map { CChar(bitPattern: $0) } + [0]
+                return String(decoding: bytes, as: UTF8.self)
             }
             if name == "." || name == ".." || name == ".git" { continue }
             // d_type spares an lstat for directories and symlinks; regular files need one for the executable bit.
@@ -288,7 +294,7 @@ private struct WorkingTreeWalker {
                     if let rawName {
                         fstatat(directoryFD, rawName, &info, AT_SYMLINK_NOFOLLOW)
                     } else {
-                        fstatat(directoryFD, name, &info, AT_SYMLINK_NOFOLLOW)
+                        name.withCString { fstatat(directoryFD, $0, &info, AT_SYMLINK_NOFOLLOW) }
                     }
                 guard result == 0 else {
                     if errno == ENOENT { continue }  // removed while we were walking
@@ -305,9 +311,13 @@ private struct WorkingTreeWalker {
                 continue  // sockets, devices, fifos: git cannot track them
             }
         }
-        entries.sort { PathOrder.precedes($0.key, $1.key) }
-        for entry in entries {
-            let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+        // Sort positions, not the entries (moving ~100-byte values through a generic stable sort cost more than
+        // the comparisons).
+        let keys = entries.map(\.key)
+        let order = keys.indices.sorted { PathOrder.precedes(keys[$0], keys[$1]) }
+        for position in order {
+            let entry = entries[position]
+            let path = relative.isEmpty ? entry.name : Self.join(relative, entry.name)
             if let mode = entry.mode {
                 if index.lookup(path, cursor: &cursor) != nil {
                     files.append(WorkingTreeFile(path: path, mode: mode, isTracked: true, metadata: entry.metadata))
@@ -333,6 +343,23 @@ private struct WorkingTreeWalker {
                 throw GitError.fileSystem(FileSystemError(path: path, operation: "list", errno: errno))
             }
             try walk(directoryFD: child, relative: path)
+        }
+    }
+
+    /// `directory/name`, built in one allocation (appending to a String costs several).
+    private static func join(_ directory: String, _ name: String) -> String {
+        var directory = directory
+        var name = name
+        return directory.withUTF8 { head in
+            name.withUTF8 { tail in
+                String(unsafeUninitializedCapacity: head.count + 1 + tail.count) { buffer in
+                    guard let base = buffer.baseAddress else { return 0 }
+                    if let source = head.baseAddress { memcpy(base, source, head.count) }
+                    base[head.count] = UInt8(ascii: "/")
+                    if let source = tail.baseAddress { memcpy(base + head.count + 1, source, tail.count) }
+                    return head.count + 1 + tail.count
+                }
+            }
         }
     }
 
