@@ -49,7 +49,10 @@ let package = Package(
         // MARK: Execution and side effects
         .target(name: "FleetCache", dependencies: ["FleetBasics", "FleetHashing", "CZstd"], swiftSettings: swiftSettings),
         .target(
-            name: "FleetExecution", dependencies: ["FleetBasics", "FleetPlanning", "FleetCache", "FleetHashing"],
+            name: "FleetExecution",
+            dependencies: [
+                "FleetBasics", "FleetManifest", "FleetGraph", "FleetInputs", "FleetPlanning", "FleetCache", "FleetHashing",
+            ],
             swiftSettings: swiftSettings),
         .target(
             name: "FleetGitOps", dependencies: ["FleetBasics", "FleetYAML", "FleetManifest", "FleetGit"],
@@ -86,8 +89,13 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "FleetCacheTests", dependencies: ["FleetCache", "FleetTestSupport"],
                     swiftSettings: swiftSettings),
-        .testTarget(name: "FleetExecutionTests", dependencies: ["FleetExecution", "FleetPlanning", "FleetReports", "FleetTestSupport"],
-                    swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FleetExecutionTests",
+            dependencies: [
+                "FleetExecution", "FleetPlanning", "FleetReports", "FleetInputs", "FleetGraph", "FleetManifest",
+                "FleetCache", "FleetHashing", "FleetTestSupport",
+            ],
+            swiftSettings: swiftSettings),
         .testTarget(name: "FleetGitOpsTests", dependencies: ["FleetGitOps", "FleetYAML", "FleetTestSupport"],
                     exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "FleetIntegrationTests", dependencies: ["fleet", "FleetTestSupport"],

@@ -110,3 +110,15 @@ extension StringProtocol {
         return String(self[start...end])
     }
 }
+
+extension String {
+    /// The text without leading and trailing spaces, tabs and newlines: ``StringProtocol/trimmingWhitespace()``,
+    /// with a fast path for the common case where there is nothing to trim (and without the cost of calling a
+    /// generic function across modules).
+    public func trimmingWhitespace() -> String {
+        // A Character that starts or ends with another byte is none of the four whitespace Characters.
+        let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        if let first = utf8.first, let last = utf8.last, !isSpace(first), !isSpace(last) { return self }
+        return self[...].trimmingWhitespace()
+    }
+}

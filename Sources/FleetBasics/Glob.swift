@@ -51,41 +51,89 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
             throw GlobError(pattern: pattern, reason: "absolute paths are not allowed; patterns are relative")
         }
         if text.hasSuffix("/") { text += "**" }
-        let rawSegments = Glob.splitSegments(Array(text.utf8))
+        let bytes = Array(text.utf8)
+        let ranges = Glob.segmentRanges(bytes)
         var segments: [Segment] = []
-        for raw in rawSegments {
+        segments.reserveCapacity(ranges.count)
+        var literalCount = 0
+        for range in ranges {
+            let raw = bytes[range]
             if raw.isEmpty {
                 throw GlobError(pattern: pattern, reason: "empty path segment ('//' inside a pattern)")
             }
-            if raw == Array("**".utf8) {
+            if raw.elementsEqual("**".utf8) {
                 if segments.last != .globstar { segments.append(.globstar) }
                 continue
             }
-            if raw == Array(".".utf8) || raw == Array("..".utf8) {
+            if raw.elementsEqual(".".utf8) || raw.elementsEqual("..".utf8) {
                 throw GlobError(
                     pattern: pattern, reason: "'\(String(decoding: raw, as: UTF8.self))' segments are not allowed")
             }
-            let tokens = try Glob.tokenize(raw, pattern: pattern)
-            if tokens.allSatisfy({ if case .byte = $0 { true } else { false } }) {
-                segments.append(.literal(tokens.map { if case .byte(let b) = $0 { b } else { 0 } }))
+            let segment: Segment
+            if !raw.contains(where: Glob.isSyntax) {
+                // Nothing to tokenize: every byte stands for itself.
+                segment = .literal(Array(raw))
             } else {
-                segments.append(.wildcard(tokens))
+                let tokens = try Glob.tokenize(Array(raw), pattern: pattern)
+                if tokens.allSatisfy({ if case .byte = $0 { true } else { false } }) {
+                    segment = .literal(tokens.map { if case .byte(let b) = $0 { b } else { 0 } })
+                } else {
+                    segment = .wildcard(tokens)
+                }
             }
+            if case .literal = segment, literalCount == segments.count { literalCount += 1 }
+            segments.append(segment)
         }
         self.pattern = text
         self.segments = segments
-        var prefix: [String] = []
-        for segment in segments {
-            guard case .literal(let bytes) = segment else { break }
-            prefix.append(String(decoding: bytes, as: UTF8.self))
-        }
-        self.isLiteral = prefix.count == segments.count
-        if isLiteral {
-            literalPrefix = prefix.joined(separator: "/")
+        self.isLiteral = literalCount == segments.count
+        if !bytes.contains(UInt8(ascii: "\\")) {
+            // Without escapes, literal segments are the text's own bytes: the prefix is a prefix of the text.
+            literalPrefix = isLiteral ? text : literalCount == 0 ? ""
+                : String(decoding: bytes[..<(ranges[literalCount - 1].upperBound + 1)], as: UTF8.self)
         } else {
-            literalPrefix = prefix.isEmpty ? "" : prefix.joined(separator: "/") + "/"
+            var prefix: [UInt8] = []
+            for case .literal(let bytes) in segments[..<literalCount] {
+                if !prefix.isEmpty { prefix.append(UInt8(ascii: "/")) }
+                prefix += bytes
+            }
+            if !isLiteral, literalCount > 0 { prefix.append(UInt8(ascii: "/")) }
+            literalPrefix = String(decoding: prefix, as: UTF8.self)
         }
-        matchesEverythingUnderPrefix = segments.count == prefix.count + 1 && segments.last == .globstar
+        matchesEverythingUnderPrefix = segments.count == literalCount + 1 && segments.last == .globstar
+    }
+
+    /// The glob `directory/relative`, built without compiling either again: equal to
+    /// `Glob(directory.pattern + "/" + relative.pattern)`. A manifest uses the same few patterns (`**`,
+    /// `!tests/**`) in every target's directory; compiling each once and prefixing it with the target's directory
+    /// is much cheaper than compiling every resolved pattern.
+    ///
+    /// Returns nil when `directory` is not ``isLiteral``: only literal segments can simply be put in front.
+    public init?(prefixing directory: Glob, to relative: Glob) {
+        guard directory.isLiteral else { return nil }
+        // All of `directory` is literal, so its literal prefix is all of it and `relative`'s continues it.
+        self.init(literalDirectory: directory, relative: relative,
+                  pattern: RelativePath.joined(directory.pattern, relative.pattern[...]),
+                  literalPrefix: RelativePath.joined(directory.literalPrefix, relative.literalPrefix[...]))
+    }
+
+    /// ``init(prefixing:to:)`` for a caller that already has the two texts, so that it can share them (a manifest
+    /// builder uses the same `dir/` prefix for `**` and `**/*.md`).
+    /// - Precondition: `directory.isLiteral`; `pattern` is `directory.pattern + "/" + relative.pattern` and
+    ///   `literalPrefix` is `directory.literalPrefix + "/" + relative.literalPrefix` (checked in debug builds).
+    package init(literalDirectory directory: Glob, relative: Glob, pattern: String, literalPrefix: String) {
+        assert(directory.isLiteral)
+        assert(pattern == directory.pattern + "/" + relative.pattern)
+        assert(literalPrefix == directory.literalPrefix + "/" + relative.literalPrefix)
+        self.pattern = pattern
+        var segments: [Segment] = []
+        segments.reserveCapacity(directory.segments.count + relative.segments.count)
+        segments += directory.segments
+        segments += relative.segments
+        self.segments = segments
+        isLiteral = relative.isLiteral
+        self.literalPrefix = literalPrefix
+        matchesEverythingUnderPrefix = relative.matchesEverythingUnderPrefix
     }
 
     public var description: String { pattern }
@@ -177,23 +225,32 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
     // MARK: - Parsing
 
-    static func splitSegments(_ bytes: [UInt8]) -> [[UInt8]] {
-        var segments: [[UInt8]] = [[]]
+    /// The ranges of the `/`-separated segments of `bytes`; an escaped `/` (`\/`) does not separate.
+    static func segmentRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(8)
+        var start = 0
         var escaped = false
-        for byte in bytes {
+        for (i, byte) in bytes.enumerated() {
             if escaped {
-                segments[segments.count - 1].append(byte)
                 escaped = false
-                continue
-            }
-            if byte == UInt8(ascii: "\\") { escaped = true }
-            if byte == UInt8(ascii: "/") {
-                segments.append([])
-            } else {
-                segments[segments.count - 1].append(byte)
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            } else if byte == UInt8(ascii: "/") {
+                ranges.append(start..<i)
+                start = i + 1
             }
         }
-        return segments
+        ranges.append(start..<bytes.count)
+        return ranges
+    }
+
+    /// Bytes with a meaning in a segment: a segment without them is literal.
+    static func isSyntax(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\\"), UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"): true
+        default: false
+        }
     }
 
     static func tokenize(_ raw: [UInt8], pattern: String) throws(GlobError) -> [Token] {

@@ -14,17 +14,18 @@ public struct FleetCommand: AsyncParsableCommand {
             Start with:
               fleet validate     check fleet.yaml, print a summary
               fleet graph        list the targets, dependencies first
+              fleet run build    build everything, in dependency order, over the cache
 
             Every command looks for fleet.yaml in the current directory and its parents; --manifest points elsewhere.
 
-            Exit codes: 0 success, 1 failure (an invalid manifest, a failed action), 64 usage error.
+            Exit codes: 0 success, 1 failure (an invalid manifest, a failed action), 64 usage error, 130 interrupted.
 
             Reference: docs/manifest.md (the manifest) and docs/cli.md (the commands).
             """,
         version: FleetVersion.current,
         subcommands: [
-            ValidateCommand.self, GraphCommand.self, HashCommand.self, AffectedCommand.self, BumpCommand.self,
-            PromoteCommand.self, GitOpsCommand.self,
+            ValidateCommand.self, GraphCommand.self, HashCommand.self, AffectedCommand.self, RunCommand.self,
+            ExplainCommand.self, CacheCommand.self, BumpCommand.self, PromoteCommand.self, GitOpsCommand.self,
         ]
     )
 

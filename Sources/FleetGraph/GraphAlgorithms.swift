@@ -65,6 +65,13 @@ enum GraphAlgorithms {
                 work.removeLast()
                 if let parent = work.last?.node { lowLink[parent] = min(lowLink[parent], lowLink[node]) }
                 guard lowLink[node] == index[node] else { continue }
+                if stack.last == node {
+                    // A component of one node (the common case): a cycle only through an edge to itself.
+                    stack.removeLast()
+                    onStack[node] = false
+                    if edges[node].contains(node) { components.append([node]) }
+                    continue
+                }
                 var component: [Int] = []
                 while let member = stack.popLast() {
                     onStack[member] = false

@@ -35,6 +35,7 @@ public struct TargetGraph: Sendable {
     public init(uncheckedManifest manifest: Manifest) {
         let targets = manifest.targets
         var index: [String: Int] = [:]
+        index.reserveCapacity(targets.count)
         for (i, target) in targets.enumerated() { index[target.name] = i }
         var forward = Array(repeating: [Int](), count: targets.count)
         var backward = Array(repeating: [Int](), count: targets.count)
@@ -161,9 +162,24 @@ public struct TargetGraph: Sendable {
 
     private func actionCycleErrors(in target: Target) -> [GraphError] {
         let actions = target.actions
-        var position: [String: Int] = [:]
-        for (i, action) in actions.enumerated() { position[action.name] = i }
-        let edges = actions.map { action in action.ownNeeds.compactMap { position[$0] } }
+        // A target has a handful of actions: looking names up by a linear scan is cheaper than hashing them. The
+        // last action of a name wins, as it would in a dictionary built in order.
+        func action(named name: String) -> Int? { actions.lastIndex { $0.name == name } }
+        func hasEdges(_ index: Int) -> Bool {
+            actions[index].needs.contains { $0.scope == .own && action(named: $0.action) != nil }
+        }
+        // The usual shape (`test` and `scan` need `build`, which needs no own action) cannot have a cycle: every
+        // edge ends at an action without edges. That is checked without building the edges.
+        let hasNoCycle = actions.indices.allSatisfy { index in
+            actions[index].needs.allSatisfy { need in
+                guard need.scope == .own, let to = action(named: need.action) else { return true }
+                return !hasEdges(to)
+            }
+        }
+        if hasNoCycle { return [] }
+        let edges = actions.indices.map { index in
+            actions[index].needs.compactMap { $0.scope == .own ? action(named: $0.action) : nil }
+        }
         return GraphAlgorithms.cyclicComponents(count: actions.count, edges: edges).map { component in
             let cycle = GraphAlgorithms.cycle(through: component[0], within: Set(component), edges: edges)
             let locations = zip(cycle, cycle.dropFirst()).map { from, to in

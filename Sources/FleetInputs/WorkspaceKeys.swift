@@ -28,7 +28,13 @@ public enum WorkspaceKeys {
         let source: String
         if let repository = try? GitRepository.discover(startingAt: workspace.rootDirectory) {
             let layout = try RepositoryLayout(workspace: workspace, repository: repository)
-            inventory = try FileInventory.workingTree(repository: repository, layout: layout)
+            var listed = try FileInventory.workingTree(repository: repository, layout: layout)
+            // A cache directory inside the root that git does not ignore would otherwise be listed, and its files
+            // (which change with every run) would be inputs of any target whose patterns reach them.
+            if let cacheDirectory, let prefix = rootRelativePrefix(of: cacheDirectory, root: workspace.rootDirectory) {
+                listed = FileInventory(entries: listed.entries.filter { !$0.path.hasPrefix(prefix) })
+            }
+            inventory = listed
             source = "git"
         } else {
             var skipping = Set<String>()
@@ -49,5 +55,15 @@ public enum WorkspaceKeys {
             warnings.append(Diagnostic(.warning, "could not save the file-hash memo: \(error)"))
         }
         return Result(keys: computation.keys, warnings: warnings, hashing: hasher.statistics, inventorySource: source)
+    }
+
+    /// `cache/` when `directory` is strictly inside `root` (comparing real paths), else nil.
+    static func rootRelativePrefix(of directory: String, root: String) -> String? {
+        let realDirectory = FileSystem.realPath(directory) ?? FileSystem.absolute(directory)
+        let realRoot = FileSystem.realPath(root) ?? FileSystem.absolute(root)
+        guard let relative = RelativePath.relative(realDirectory, to: realRoot), !relative.isEmpty,
+            realRoot.hasPrefix("/")
+        else { return nil }
+        return (relative.hasPrefix("/") ? String(relative.dropFirst()) : relative) + "/"
     }
 }

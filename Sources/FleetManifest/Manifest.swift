@@ -26,10 +26,12 @@ public struct Manifest: Hashable, Sendable {
     public var defaults: Defaults
     /// The `gitops:` section, if written.
     public var gitops: GitOpsSettings?
+    /// The `cache:` section: the local cache's size and age limits.
+    public var cache: CacheSettings
 
     public init(workspace: Workspace, version: Int = 1, name: String, root: String = "", registry: String? = nil,
                 globals: PatternList = .empty, inputSets: [InputSet] = [], targets: [Target],
-                defaults: Defaults = Defaults(), gitops: GitOpsSettings? = nil) {
+                defaults: Defaults = Defaults(), gitops: GitOpsSettings? = nil, cache: CacheSettings = CacheSettings()) {
         self.workspace = workspace
         self.version = version
         self.name = name
@@ -40,6 +42,7 @@ public struct Manifest: Hashable, Sendable {
         self.targets = targets.sorted { $0.name < $1.name }
         self.defaults = defaults
         self.gitops = gitops
+        self.cache = cache
     }
 
     /// The target called `name`. - Complexity: O(log n).

@@ -8,20 +8,31 @@ struct MergedAction {
     var location: SourceLocation
 }
 
+/// The actions of `defaults.actions`, which every target starts from: collected once.
+struct DefaultActions {
+    var byName: [String: MergedAction] = [:]
+    /// The same actions, sorted by name.
+    var sorted: [MergedAction] = []
+
+    init(_ defaults: RawDefaults) {
+        for entry in defaults.actions {
+            guard let action = entry.action else { continue }
+            byName[entry.name.value] = MergedAction(name: entry.name.value, action: action,
+                                                    location: entry.name.location)
+        }
+        sorted = byName.values.sorted { $0.name < $1.name }
+    }
+}
+
 extension ManifestBuilder {
     /// Merges the target's `actions` over `defaults.actions` by name, then field by field. `name: null` removes an
     /// inherited action; `actions: null` removes them all.
     func mergeActions(of target: RawTarget) -> (actions: [MergedAction], removed: [(String, SourceLocation)]) {
-        var merged: [String: MergedAction] = [:]
-        for entry in raw.defaults.actions {
-            guard let action = entry.action else { continue }
-            merged[entry.name.value] = MergedAction(name: entry.name.value, action: action,
-                                                    location: entry.name.location)
-        }
+        var merged = defaultActions.byName
         var removed: [(String, SourceLocation)] = []
         switch target.actions {
         case .absent:
-            break
+            return (defaultActions.sorted, [])
         case .null(let location):
             removed = merged.keys.sorted().map { ($0, location) }
             merged = [:]
@@ -41,7 +52,7 @@ extension ManifestBuilder {
 
     /// Resolves one merged action's fields.
     mutating func buildAction(_ merged: MergedAction, target: String, path: String, srcs: PatternList,
-                              targetEnv: [String], ownActions: Set<String>, allActions: Set<String>) -> Action {
+                              targetEnv: [String], ownActions: [String], allActions: Set<String>) -> Action {
         let action = merged.action
         let inputs: PatternList
         if case .value(let entries) = action.inputs {
@@ -56,10 +67,12 @@ extension ManifestBuilder {
         if case .value(let entries) = action.outputs { outputs = expand(entries, in: path, context: .outputs) }
 
         var needs: [ActionNeed] = []
-        var seen = Set<String>()
-        for entry in action.needs.value ?? [] {
+        let needEntries = action.needs.value ?? []
+        needs.reserveCapacity(needEntries.count)
+        for (index, entry) in needEntries.enumerated() {
             let text = entry.value.trimmingWhitespace()
-            guard seen.insert(text).inserted else { continue }
+            // An action has a few needs: looking back is cheaper than a set of the ones seen.
+            guard !needEntries[..<index].contains(where: { $0.value.trimmingWhitespace() == text }) else { continue }
             if text.hasPrefix("^") {
                 let name = String(text.dropFirst())
                 if name.isEmpty || name.hasPrefix("^") {
@@ -81,10 +94,12 @@ extension ManifestBuilder {
                 needs.append(.own(text, at: entry.location))
             }
         }
-        let env = Set(targetEnv).union(envNames(action.env.value ?? [])).sorted()
+        let actionEnv = envNames(action.env.value ?? [])
+        // `targetEnv` is sorted and unique already.
+        let env = actionEnv.isEmpty ? targetEnv : Set(targetEnv).union(actionEnv).sorted()
         return Action(
             name: merged.name, target: target, run: action.run.value?.value, inputs: inputs, outputs: outputs,
-            needs: needs.sorted(), env: env, timeout: action.timeout.value?.value,
+            needs: needs.count > 1 ? needs.sorted() : needs, env: env, timeout: action.timeout.value?.value,
             cache: action.cache.value?.value ?? true, location: merged.location)
     }
 

@@ -6,36 +6,44 @@ extension ManifestBuilder {
     mutating func buildTargets() -> [Target] {
         // Names: one target per name; a service that reuses a lib's name is reported and dropped.
         var chosen: [RawTarget] = []
-        var byName: [String: RawTarget] = [:]
+        chosen.reserveCapacity(raw.targets.count)
+        var firstDefined: [String: SourceLocation] = [:]
+        firstDefined.reserveCapacity(raw.targets.count)
         for target in raw.targets {
             let name = target.name.value
             if !NameRules.isValidName(name) {
                 problems.append(.invalidTargetName(name, suggestion: NameRules.suggestedName(for: name),
                                                    at: target.name.location))
             }
-            if let existing = byName[name] {
-                problems.append(.nameClash(name, at: target.name.location, libAt: existing.name.location))
+            if let existing = firstDefined[name] {
+                problems.append(.nameClash(name, at: target.name.location, libAt: existing))
                 continue
             }
-            byName[name] = target
+            firstDefined[name] = target.name.location
             chosen.append(target)
         }
-        let allNames = Set(byName.keys)
+        let allNames = Set(firstDefined.keys)
 
         // Actions first, because `^name` needs are checked against every target's actions.
-        var mergedActions: [String: [MergedAction]] = [:]
+        var mergedActions: [[MergedAction]] = []  // parallel to `chosen`
+        mergedActions.reserveCapacity(chosen.count)
         var allActionNames = Set<String>()
+        var hasDefaultActionNames = false
         for target in chosen {
             let merged = mergeActions(of: target)
-            mergedActions[target.name.value] = merged.actions
-            allActionNames.formUnion(merged.actions.map(\.name))
+            mergedActions.append(merged.actions)
+            // A target without `actions:` has exactly the default actions: add their names once.
+            if !target.actions.isAbsent || !hasDefaultActionNames {
+                allActionNames.formUnion(merged.actions.map(\.name))
+                hasDefaultActionNames = hasDefaultActionNames || target.actions.isAbsent
+            }
             for (name, location) in merged.removed { removals[target.name.value, default: [:]][name] = location }
         }
 
         validateDefaults(allActionNames: allActionNames)
 
         var targets: [Target] = []
-        for raw in chosen {
+        for (raw, targetActions) in zip(chosen, mergedActions) {
             let name = raw.name.value
             let path = buildPath(of: raw)
             let srcsEntries: [Located<String>]
@@ -45,9 +53,10 @@ extension ManifestBuilder {
             }
             let srcs = expand(srcsEntries, in: path, context: .srcs)
             let env = envNames(raw.env.overriding(self.raw.defaults.env).value ?? [])
-            let actions = (mergedActions[name] ?? []).map { merged in
-                buildAction(merged, target: name, path: path, srcs: srcs, targetEnv: env,
-                            ownActions: Set((mergedActions[name] ?? []).map(\.name)), allActions: allActionNames)
+            let ownActions = targetActions.map(\.name)
+            let actions = targetActions.map { merged in
+                buildAction(merged, target: name, path: path, srcs: srcs, targetEnv: env, ownActions: ownActions,
+                            allActions: allActionNames)
             }
             targets.append(Target(
                 name: name, kind: raw.kind, path: path, description: raw.description, srcs: srcs,
@@ -99,13 +108,19 @@ extension ManifestBuilder {
     }
 
     private mutating func dependencies(of target: RawTarget, allNames: Set<String>) -> [Target.Dependency] {
+        // `deps` lists are short: a repeated name is found by comparing; long lists hash.
+        let hashesNames = target.deps.count > 16
         var seen: [String: SourceLocation] = [:]
         var result: [Target.Dependency] = []
+        result.reserveCapacity(target.deps.count)
+        func firstLocation(of name: String) -> SourceLocation? {
+            hashesNames ? seen[name] : result.first { $0.name == name }?.location
+        }
         for entry in target.deps {
             let name = entry.value
             if name == target.name.value {
                 problems.append(.selfDependency(name, at: entry.location))
-            } else if let first = seen[name] {
+            } else if let first = firstLocation(of: name) {
                 problems.append(.duplicateDependency(name, at: entry.location, first: first))
             } else if !allNames.contains(name) {
                 problems.append(.unknownDependency(
@@ -113,14 +128,17 @@ extension ManifestBuilder {
                     suggestion: Suggestions.closest(to: name, in: allNames.subtracting([target.name.value])),
                     at: entry.location))
             } else {
-                seen[name] = entry.location
+                if hashesNames { seen[name] = entry.location }
                 result.append(Target.Dependency(name, at: entry.location))
             }
         }
-        return result.sorted()
+        result.sort()
+        return result
     }
 
     mutating func envNames(_ entries: [Located<String>]) -> [String] {
+        if entries.isEmpty { return [] }
+        if entries.count == 1, NameRules.isValidEnvName(entries[0].value) { return [entries[0].value] }
         var names = Set<String>()
         for entry in entries {
             if NameRules.isValidEnvName(entry.value) {

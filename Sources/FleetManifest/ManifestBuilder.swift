@@ -8,6 +8,10 @@ struct ManifestBuilder {
     var workspace: Workspace
     let checkPathsOnDisk: Bool
     var problems: [ManifestError] = []
+    /// Pattern list entries by text, analysed once (see `analyze(_:)`).
+    var entryAnalyses: [String: EntryAnalysis] = [:]
+    var lastPlainDirectory: (path: String, plain: PlainDirectory?)?
+    let defaultActions: DefaultActions
 
     var inputSets: [String: RawInputSet] = [:]
     /// False when `root:` is invalid or missing on disk: target paths are then not checked on disk.
@@ -28,6 +32,7 @@ struct ManifestBuilder {
         self.raw = raw
         self.workspace = workspace
         self.checkPathsOnDisk = checkPathsOnDisk
+        defaultActions = DefaultActions(raw.defaults)
     }
 
     mutating func build() -> Manifest {
@@ -45,7 +50,7 @@ struct ManifestBuilder {
         return Manifest(
             workspace: workspace, version: raw.version ?? 1, name: name, root: root,
             registry: registry?.isEmpty == true ? nil : registry, globals: globals, inputSets: sets,
-            targets: targets, defaults: rawDefaults(), gitops: gitops)
+            targets: targets, defaults: rawDefaults(), gitops: gitops, cache: raw.cache)
     }
 
     // MARK: - Top level

@@ -5,8 +5,8 @@ import FleetYAML
 /// problem instead of stopping at the first.
 struct ManifestDecoder {
     static let topLevelKeys = ["version", "name", "root", "registry", "globals", "inputs", "defaults", "libs",
-                               "services", "gitops"]
-    static let reservedKeys = ["cache"]
+                               "services", "gitops", "cache"]
+    static let reservedKeys: [String] = []
     static let defaultsKeys = ["srcs", "env", "actions"]
     static let targetKeys = ["path", "description", "srcs", "deps", "env", "image", "actions"]
     static let imageKeys = ["name", "registry", "repository"]
@@ -49,7 +49,7 @@ struct ManifestDecoder {
             case "libs": raw.targets += decodeTargets(value, kind: .lib)
             case "services": raw.targets += decodeTargets(value, kind: .service)
             case "gitops": raw.gitops = value.isNull ? nil : decodeGitOps(value, keyLocation: location(keyNode))
-            case "cache": problems.append(.reservedSection(key, at: location(keyNode)))
+            case "cache": raw.cache = decodeCache(value)
             default: break
             }
         }
@@ -132,7 +132,7 @@ struct ManifestDecoder {
 
     private mutating func decodeTarget(_ node: YAMLNode, name: Located<String>, kind: Target.Kind) -> RawTarget {
         var target = RawTarget(name: name, kind: kind)
-        let section = "\(kind.rawValue) '\(name.value)'"
+        lazy var section = "\(kind.rawValue) '\(name.value)'"  // only needed for messages
         guard node.isMapping || node.isNull else {
             problems.append(.wrongType(key: name.value, expected: "a mapping with at least 'path'",
                                        found: node.kindDescription,
@@ -312,6 +312,7 @@ struct ManifestDecoder {
             return .absent
         }
         var result: [Located<String>] = []
+        result.reserveCapacity(items.count)
         for item in items {
             guard let text = item.scalar, !item.isNull else {
                 problems.append(.wrongType(key: key, expected: "a string in the list", found: item.kindDescription,
@@ -327,52 +328,77 @@ struct ManifestDecoder {
 
     /// The pairs of a mapping with scalar keys, each key once (duplicates are reported and skipped).
     mutating func uniquePairs(_ node: YAMLNode) -> [(String, YAMLNode, YAMLNode)] {
+        let pairs = node.pairs ?? []
+        return uniqueKeys(node).map { key, index in (key, pairs[index].key, pairs[index].value) }
+    }
+
+    /// ``uniquePairs(_:)`` as each key and its pair's index in `node.pairs`, which copies no node.
+    mutating func uniqueKeys(_ node: YAMLNode) -> [(key: String, index: Int)] {
         for duplicate in node.duplicateKeys() {
             problems.append(.duplicateKey(duplicate.key, at: location(duplicate.duplicate),
                                           first: location(duplicate.first)))
         }
+        let pairs = node.pairs ?? []
+        // Small mappings (almost all but `libs` and `services`) look for a repeated key by comparing.
+        let hashesKeys = pairs.count > 16
         var seen = Set<String>()
-        var result: [(String, YAMLNode, YAMLNode)] = []
-        for pair in node.pairs ?? [] {
-            guard let key = pair.key.scalar, !pair.key.isSequence else {
-                problems.append(.wrongType(key: "key", expected: "a string", found: pair.key.kindDescription,
-                                           hint: nil, at: location(pair.key)))
+        var result: [(key: String, index: Int)] = []
+        result.reserveCapacity(pairs.count)
+        for index in pairs.indices {
+            let keyNode = pairs[index].key
+            guard let key = keyNode.scalar, !keyNode.isSequence else {
+                problems.append(.wrongType(key: "key", expected: "a string", found: keyNode.kindDescription,
+                                           hint: nil, at: location(keyNode)))
                 continue
             }
-            guard seen.insert(key).inserted else { continue }
-            result.append((key, pair.key, pair.value))
+            let isRepeated = hashesKeys ? !seen.insert(key).inserted : result.contains { $0.key == key }
+            if isRepeated { continue }
+            result.append((key, index))
         }
         return result
     }
 
     /// The pairs of a mapping by key, after reporting unknown keys (with a suggestion and the allowed keys).
-    mutating func keyed(_ node: YAMLNode, section: String, allowed: [String], shownAllowed: [String]? = nil)
-        -> KeyedPairs
+    mutating func keyed(_ node: YAMLNode, section: @autoclosure () -> String, allowed: [String],
+                        shownAllowed: [String]? = nil) -> KeyedPairs
     {
-        var result = KeyedPairs()
-        for (key, keyNode, value) in uniquePairs(node) {
+        let pairs = node.pairs ?? []
+        var result = KeyedPairs(pairs: pairs)
+        for (key, index) in uniqueKeys(node) {
             guard allowed.contains(key) else {
                 let shown = shownAllowed ?? allowed
-                problems.append(.unknownKey(key, section: section, allowed: shown,
+                problems.append(.unknownKey(key, section: section(), allowed: shown,
                                             suggestion: Suggestions.closest(to: key, in: shown),
-                                            at: location(keyNode)))
+                                            at: location(pairs[index].key)))
                 continue
             }
-            result.append(key, keyNode, value)
+            result.append(key, at: index)
         }
         return result
     }
 }
 
-/// Known keys of one mapping, in document order, with lookup by key.
+/// Known keys of one mapping, in document order, with lookup by key. Holds the mapping's pairs and the positions
+/// of the known ones: nodes are copied only when read.
 struct KeyedPairs {
-    private(set) var ordered: [(String, (key: YAMLNode, value: YAMLNode))] = []
+    private let pairs: [YAMLPair]
+    private var known: [(key: String, index: Int)] = []
 
-    mutating func append(_ key: String, _ keyNode: YAMLNode, _ value: YAMLNode) {
-        ordered.append((key, (keyNode, value)))
+    init(pairs: [YAMLPair] = []) {
+        self.pairs = pairs
+        known.reserveCapacity(pairs.count)
+    }
+
+    /// The known keys with their key and value nodes, in document order.
+    var ordered: some Sequence<(String, (key: YAMLNode, value: YAMLNode))> {
+        known.lazy.map { [pairs] in ($0.key, (pairs[$0.index].key, pairs[$0.index].value)) }
+    }
+
+    mutating func append(_ key: String, at index: Int) {
+        known.append((key, index))
     }
 
     subscript(key: String) -> (key: YAMLNode, value: YAMLNode)? {
-        ordered.first { $0.0 == key }?.1
+        known.first { $0.key == key }.map { (pairs[$0.index].key, pairs[$0.index].value) }
     }
 }

@@ -5,7 +5,7 @@ public enum NameRules {
 
     /// Target and action names: `[a-z0-9][a-z0-9._-]*`, at most 63 characters.
     public static func isValidName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        let bytes = name.utf8
         guard let first = bytes.first, bytes.count <= maxNameLength, isLowerAlnum(first) else { return false }
         return bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_")
             || $0 == UInt8(ascii: "-") }
@@ -29,14 +29,14 @@ public enum NameRules {
 
     /// Environment variable names: `[A-Za-z_][A-Za-z0-9_]*`.
     public static func isValidEnvName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        let bytes = name.utf8
         guard let first = bytes.first, isAlpha(first) || first == UInt8(ascii: "_") else { return false }
         return bytes.allSatisfy { isAlpha($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
     }
 
     /// Named input set names: `[A-Za-z_][A-Za-z0-9_-]*`, not `srcs`.
     public static func isValidInputSetName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
+        let bytes = name.utf8
         guard name != "srcs", let first = bytes.first, isAlpha(first) || first == UInt8(ascii: "_") else {
             return false
         }

@@ -35,6 +35,7 @@ struct RawManifest {
     var defaults = RawDefaults()
     var targets: [RawTarget] = []
     var gitops: RawGitOps?
+    var cache = CacheSettings()
 }
 
 struct RawInputSet {

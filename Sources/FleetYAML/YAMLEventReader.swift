@@ -68,17 +68,17 @@ final class YAMLEventReader {
         input.deallocate()
     }
 
-    /// The next event, or the problem that stopped libyaml. After a problem, every call returns it again.
-    func next() -> Result<YAMLEvent, YAMLRawProblem> {
-        if failed { return .failure(problem()) }
+    /// The next event.
+    /// - Throws: the problem that stopped libyaml; after a problem, every call throws it again.
+    func next() throws(YAMLRawProblem) -> YAMLEvent {
+        if failed { throw problem() }
         var event = yaml_event_t()
         guard yaml_parser_parse(parser, &event) == 1 else {
             failed = true
-            return .failure(problem())
+            throw problem()
         }
         defer { yaml_event_delete(&event) }
-        return .success(YAMLEvent(kind: Self.kind(of: event), start: Self.raw(event.start_mark),
-                                  end: Self.raw(event.end_mark)))
+        return YAMLEvent(kind: Self.kind(of: event), start: Self.raw(event.start_mark), end: Self.raw(event.end_mark))
     }
 
     private func problem() -> YAMLRawProblem {

@@ -13,6 +13,17 @@ extension YAMLNode {
     /// are ignored (overriding them is allowed); non-scalar keys are ignored. Empty for non-mappings.
     public func duplicateKeys() -> [YAMLDuplicateKey] {
         guard let pairs else { return [] }
+        if pairs.count <= 16 {
+            // Most mappings are small: comparing keys is cheaper than hashing them.
+            var duplicates: [YAMLDuplicateKey] = []
+            for (index, pair) in pairs.enumerated() where !pair.isMerged {
+                guard let key = pair.key.scalar else { continue }
+                if let first = pairs[..<index].first(where: { !$0.isMerged && $0.key.scalar == key }) {
+                    duplicates.append(YAMLDuplicateKey(key: key, first: first.key, duplicate: pair.key))
+                }
+            }
+            return duplicates
+        }
         var seen: [String: YAMLNode] = [:]
         var duplicates: [YAMLDuplicateKey] = []
         for pair in pairs where !pair.isMerged {

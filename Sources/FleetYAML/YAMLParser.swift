@@ -22,12 +22,13 @@ public enum YAMLParser {
         }
         var builder = TreeBuilder(file: file, map: map, limits: limits)
         while true {
-            switch reader.next() {
-            case .success(let event):
-                if try builder.consume(event) { return builder.documents }
-            case .failure(let problem):
-                throw YAMLErrorTranslator(file: file, map: map).error(for: problem)
+            let event: YAMLEvent
+            do {
+                event = try reader.next()
+            } catch {
+                throw YAMLErrorTranslator(file: file, map: map).error(for: error)
             }
+            if try builder.consume(event) { return builder.documents }
         }
     }
 
@@ -63,6 +64,8 @@ private struct TreeBuilder {
     private var explicitStart = false
     /// Anchors seen in the current document: true once the anchored node is complete.
     private var anchors: [String: Bool] = [:]
+    /// What the current document's tree holds, for ``YAMLDocument/resolved(limits:)``.
+    private var shape = YAMLTreeShape()
 
     init(file: String, map: YAMLSourceMap, limits: YAMLLimits) {
         self.file = file
@@ -85,22 +88,28 @@ private struct TreeBuilder {
             documentStart = mark(event.start)
             explicitStart = !implicit
             anchors = [:]
+            shape = YAMLTreeShape()
             root = nil
         case .documentEnd(let implicit):
             let start = mark(event.start)
             let empty = YAMLNode(.scalar("", .plain), start: start, end: start)
-            documents.append(YAMLDocument(
+            var document = YAMLDocument(
                 root: root ?? empty, start: documentStart, end: mark(event.end), hasExplicitStart: explicitStart,
-                hasExplicitEnd: !implicit, file: file))
+                hasExplicitEnd: !implicit, file: file)
+            if root == nil { shape.nodes = 1 }
+            document.shape = shape
+            documents.append(document)
         case .alias(let name):
             let start = mark(event.start)
             guard anchors[name] != nil else {
                 throw YAMLError(.undefinedAlias, "unknown alias '*\(name)'", file: file, at: start,
                                 hint: "an alias must refer to an anchor '&\(name)' defined earlier in the document")
             }
+            shape.hasAliases = true
             complete(YAMLNode(.alias(name), start: start, end: mark(event.end)))
         case .scalar(let value, let anchor, let tag, let style):
             if let anchor { anchors[anchor] = true }
+            if value == "<<" { shape.hasMergeKeys = true }
             complete(YAMLNode(.scalar(value, style), start: mark(event.start), end: mark(event.end), tag: tag,
                               anchor: anchor))
         case .sequenceStart(let anchor, let tag, let style):
@@ -127,20 +136,26 @@ private struct TreeBuilder {
         }
         if let anchor = frame.anchor { anchors[anchor] = false }
         stack.append(frame)
+        shape.depth = max(shape.depth, stack.count)
     }
 
-    private mutating func complete(_ node: YAMLNode) {
+    /// Adds a finished node to its parent. Takes the node and the pending key (moves, not copies: this runs for
+    /// every node of the document).
+    private mutating func complete(_ node: consuming YAMLNode) {
+        shape.nodes += 1
         guard !stack.isEmpty else {
             root = node
             return
         }
         let top = stack.count - 1
         stack[top].lastEnd = node.end
+        // Collections start with room for a few entries: most are small, and growing 1, 2, 4 reallocates twice.
         if !stack[top].isMapping {
+            if stack[top].items.isEmpty { stack[top].items.reserveCapacity(4) }
             stack[top].items.append(node)
-        } else if let key = stack[top].pendingKey {
+        } else if let key = stack[top].pendingKey.take() {
+            if stack[top].pairs.isEmpty { stack[top].pairs.reserveCapacity(4) }
             stack[top].pairs.append(YAMLPair(key: key, value: node))
-            stack[top].pendingKey = nil
         } else {
             stack[top].pendingKey = node
         }

@@ -50,7 +50,8 @@ import Testing
 
             let child = try await startChild("exec sleep 100", runner: runner, in: dir)
             let leader = try await awaitPid(in: dir, "started")
-            #expect(registry.liveGroups == [leader])
+            // The child may write its pid before the spawning thread has registered it: wait for that.
+            #expect(await eventually { registry.liveGroups == [leader] })
             #expect(trap.firstSignal == nil)
 
             kill(getpid(), SIGTERM)
@@ -177,7 +178,10 @@ import Testing
     @Test func uninstallFromTheCallbackDoesNotDeadlock() async throws {
         let recorder = Recorder()
         let box = Mutex<SignalTrap?>(nil)
-        let trap = try SignalTrap.install(signals: [SIGUSR1], onRepeat: .notify) { signal in
+        // Its own registry: the trap's SIGTERM-to-every-group must not leave the shared registry "stopping" for
+        // the other tests of this process (every child they start would be killed at once).
+        let trap = try SignalTrap.install(signals: [SIGUSR1], registry: ProcessGroupRegistry(), onRepeat: .notify) {
+            signal in
             box.withLock { $0?.uninstall() }
             recorder.record(signal)
         }

@@ -265,11 +265,11 @@ private func gitopsFixture() throws -> GitFixture {
         let head = try fixture.repository().resolveCommit("HEAD")
         let isolated = ["GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"]
 
-        let fallback = try fixture.repository(environment: isolated).commit(
+        // The fallback identity (no author anywhere) is checked in a fresh fleet process by GitOpsCommandTests:
+        // libgit2's config search paths are process-wide and set by whichever test opens a repository first, so in
+        // this process the user's global config may be visible.
+        _ = try fixture.repository(environment: isolated).commit(
             files: ["a": .text("1")], onto: head, message: "m", branch: nil)
-        #expect(
-            try fixture.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", fallback.description)
-                == "fleet <fleet@localhost>|fleet <fleet@localhost>")
 
         try fixture.git("config", "user.name", "Config Person")
         try fixture.git("config", "user.email", "config@example.com")

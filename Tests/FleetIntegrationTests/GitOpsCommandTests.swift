@@ -150,6 +150,7 @@ let fixedDate = ["SOURCE_DATE_EPOCH": "1700000000", "GIT_COMMITTER_NAME": "CI", 
         #expect(try repo.git("rev-parse", "\(branch)^") == head)
         let message = try repo.git("log", "-1", "--format=%B", branch)
         #expect(message.hasPrefix("chore(gitops): bump api, worker in dev to sha-abc1234\n"))
+        #expect(try repo.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", branch) == "CI <ci@x.invalid>|CI <ci@x.invalid>")
         #expect(message.contains("Source-Commit: \(head)"))
         let files = try repo.git("diff", "--name-only", head, branch)
         #expect(files == "gitops/environments/dev/api.yaml\ngitops/overlays/dev/kustomization.yaml\n"
@@ -160,6 +161,19 @@ let fixedDate = ["SOURCE_DATE_EPOCH": "1700000000", "GIT_COMMITTER_NAME": "CI", 
                                           in: repo.path, environment: fixedDate)
         #expect(again.exitCode == 1)
         #expect(again.stderr.contains(branch))
+    }
+
+    /// No identity in the environment or in any config fleet can see (the child has GIT_CONFIG_GLOBAL=/dev/null and
+    /// GIT_CONFIG_NOSYSTEM=1): commits use the fallback identity. Checked in a fresh process because libgit2's config
+    /// search paths are process-wide.
+    @Test func commitsWithoutAnIdentityUseTheFallback() throws {
+        let repo = try makeGitOpsRepository()
+        defer { repo.remove() }
+        let result = try TestProcess.fleet(["bump", "--env", "dev", "--tag", "sha-abc1234", "--commit", "--branch", "b"],
+                                           in: repo.path, environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(try repo.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", "b")
+            == "fleet <fleet@localhost>|fleet <fleet@localhost>")
     }
 
     @Test func promoteCopiesTagAndDigestAndGuardsTheOrder() throws {

@@ -428,12 +428,6 @@ import Testing
         #expect(full[0].hasPrefix("fleet.yaml:5:5: error: 'image' is only allowed on services\n"))
     }
 
-    @Test func reservedSections() throws {
-        let full = try fullDiagnostics("version: 1\ncache: {dir: y}\n")
-        #expect(full.count == 1)
-        #expect(full[0].hasPrefix("fleet.yaml:2:1: error: 'cache' is not supported yet\n  hint: "))
-    }
-
     @Test func missingPath() throws {
         #expect(try errors("version: 1\nservices:\n  api: {description: x}\n  web:\n") == [
             "fleet.yaml:3:3: error: service 'api' is missing the required key 'path'",

@@ -136,6 +136,29 @@ import Testing
         #expect(all.first?.duplicate.start == YAMLMark(line: 4, column: 3, offset: 17))
     }
 
+    /// Small mappings compare keys, large ones hash them: both report the same duplicates, each against the first
+    /// occurrence, merged pairs and non-scalar keys aside.
+    @Test(arguments: [3, 8, 16, 17, 40])
+    func duplicateKeysOfAnySize(count: Int) throws {
+        var text = "base: &b {k0: x, k1: y}\nm:\n  <<: *b\n  [seq]: 1\n"
+        for i in 0..<count { text += "  k\(i % 5): \(i)\n" }
+        let document = try #require(try YAMLParser.parse(text).first)
+        let mapping = try #require(try document.resolved()["m"])
+        let pairs = try #require(mapping.pairs)
+        var first: [String: YAMLNode] = [:]
+        var expected: [String] = []
+        for pair in pairs where !pair.isMerged {
+            guard let key = pair.key.scalar else { continue }
+            if let earlier = first[key] {
+                expected.append("\(key) \(earlier.start) \(pair.key.start)")
+            } else {
+                first[key] = pair.key
+            }
+        }
+        #expect(mapping.duplicateKeys().map { "\($0.key) \($0.first.start) \($0.duplicate.start)" } == expected)
+        #expect(expected.count == max(0, count - 5))
+    }
+
     @Test func mergedKeysAreNotDuplicates() throws {
         let resolved = try #require(try YAMLParser.parse("b: &b {x: 1}\nm:\n  <<: *b\n  x: 2\n").first).resolved()
         #expect(resolved["m"]?.duplicateKeys().isEmpty == true)

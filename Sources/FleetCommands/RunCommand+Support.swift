@@ -1,0 +1,151 @@
+import FleetBasics
+import FleetCache
+import FleetExecution
+import FleetGit
+import FleetGraph
+import FleetInputs
+import FleetManifest
+import FleetPlanning
+
+/// `--affected`: the targets the change between the base and the head affects.
+enum AffectedSelection {
+    static func compute(
+        workspace: Workspace, base: String?, head: String?, environment: [String: String], console: Console
+    ) async throws -> AffectedReport {
+        let repository: GitRepository
+        do {
+            repository = try GitRepository.discover(startingAt: workspace.manifestDirectory)
+        } catch {
+            throw DiagnosticsError(
+                "--affected needs a git repository, and \(workspace.displayPath) is not in one",
+                hint: "run it inside a git checkout, or leave out --affected to run every target")
+        }
+        let analyzer = try AffectedAnalyzer(repository: repository, workspace: workspace)
+        let headSide: AffectedAnalyzer.Head = try head.map { .commit(try repository.resolveCommit($0)) } ?? .workingTree
+        let choice = try BaseResolver.resolve(explicit: base, repository: repository, environment: environment)
+        console.info("base: \(choice.commit?.description ?? "empty tree") (\(choice.explanation))")
+        let report = try await analyzer.analyze(base: choice.commit, head: headSide)
+        console.info("affected: \(report.affected.map(\.name).joined(separator: ", "))")
+        return report
+    }
+}
+
+/// The commit a run is made from, for the run record: HEAD of the repository holding the root, and whether
+/// anything under the root differs from it (staged, unstaged or untracked and not ignored). The cache directory
+/// does not count: fleet writes it during every run.
+struct GitState: Sendable {
+    var commit: String?
+    var dirty: Bool
+    /// The cache directory is inside the root and git does not ignore it.
+    var cacheNotIgnored: Bool
+
+    static func of(workspace: Workspace, cacheDirectory: String) -> GitState {
+        guard let repository = try? GitRepository.discover(startingAt: workspace.rootDirectory),
+            let layout = try? RepositoryLayout(workspace: workspace, repository: repository)
+        else { return GitState(commit: nil, dirty: false, cacheNotIgnored: false) }
+        let head: ObjectID?
+        do {
+            head = try repository.headCommit()
+        } catch {
+            return GitState(commit: nil, dirty: true, cacheNotIgnored: false)
+        }
+        guard let changes = try? repository.workingTreeChanges(from: head, detectRenames: false) else {
+            return GitState(commit: head?.description, dirty: true, cacheNotIgnored: false)
+        }
+        let cachePrefix = cachePrefix(cacheDirectory, workspace: workspace, layout: layout)
+        var dirty = false
+        var cacheNotIgnored = false
+        for change in changes {
+            for path in change.paths where layout.rootRelative(path) != nil {
+                if let cachePrefix, path.hasPrefix(cachePrefix) {
+                    cacheNotIgnored = true
+                } else {
+                    dirty = true
+                }
+            }
+        }
+        return GitState(commit: head?.description, dirty: dirty, cacheNotIgnored: cacheNotIgnored)
+    }
+
+    /// The cache directory as a repository-relative prefix (`cache/`), when it is inside the repository.
+    private static func cachePrefix(_ directory: String, workspace: Workspace, layout: RepositoryLayout) -> String? {
+        let realDirectory = FileSystem.realPath(directory) ?? FileSystem.absolute(directory)
+        let realRoot = FileSystem.realPath(workspace.rootDirectory) ?? workspace.rootDirectory
+        guard let relative = RelativePath.relative(realDirectory, to: realRoot), !relative.isEmpty else { return nil }
+        return layout.repositoryPath(relative) + "/"
+    }
+}
+
+/// `fleet run --dry-run`: the plan, with each action's key and whether the cache would answer it.
+enum DryRun {
+    struct Row {
+        var action: PlannedAction
+        /// `hit`, `miss`, `no-cache`, `uncacheable`, `group`.
+        var cache: String
+        var reason: String
+    }
+
+    static func rows(plan: ActionPlan, cacheDirectory: String?) async -> [Row] {
+        let store = cacheDirectory.map { DiskCacheStore(directory: $0) }
+        var rows: [Row] = []
+        for action in plan.actions {
+            if action.isGroup {
+                rows.append(Row(action: action, cache: "group", reason: "group: done when its needs are"))
+            } else if !action.cacheable {
+                rows.append(Row(action: action, cache: "uncacheable", reason: "not cacheable (cache: false): runs"))
+            } else if let store {
+                guard let result = await store.actionResult(for: action.fingerprint) else {
+                    rows.append(Row(action: action, cache: "miss", reason: "miss: no entry"))
+                    continue
+                }
+                var missing: String?
+                for blob in result.outputs.map(\.blob) + [result.stdout, result.stderr] {
+                    if await !store.containsBlob(blob.digest) {
+                        missing = blob.digest.hex
+                        break
+                    }
+                }
+                if result.exitCode != 0 {
+                    rows.append(Row(action: action, cache: "miss", reason: "miss: the entry records a failure"))
+                } else if let missing {
+                    rows.append(Row(action: action, cache: "miss", reason: "miss: blob \(missing) is missing"))
+                } else {
+                    rows.append(Row(action: action, cache: "hit", reason: "hit"))
+                }
+            } else {
+                rows.append(Row(action: action, cache: "no-cache", reason: "runs (--no-cache)"))
+            }
+        }
+        return rows
+    }
+
+    static func text(_ rows: [Row]) -> String {
+        guard !rows.isEmpty else { return "nothing to run" }
+        let width = rows.map { $0.action.label.description.count }.max() ?? 0
+        var lines = rows.map { row in
+            let label = row.action.label.description
+            let padding = String(repeating: " ", count: width - label.count)
+            return "\(label)\(padding)  \(row.action.fingerprint.shortDescription)  \(row.reason)"
+        }
+        let hits = rows.filter { $0.cache == "hit" }.count
+        let toRun = rows.filter { $0.cache != "hit" && $0.cache != "group" }.count
+        lines.append("\(rows.count) action\(rows.count == 1 ? "" : "s"): \(hits) cached, \(toRun) to run")
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ rows: [Row]) -> String {
+        let items = rows.map { row in
+            JSONText.object([
+                ("target", JSONText.quote(row.action.label.target)),
+                ("action", JSONText.quote(row.action.label.action)),
+                ("key", JSONText.quote(row.action.fingerprint.hex)),
+                ("command", JSONText.optional(row.action.command)),
+                ("cache", JSONText.quote(row.cache)),
+                ("reason", JSONText.quote(row.reason)),
+                ("requested", JSONText.bool(row.action.requested)),
+                ("needs", JSONText.strings(row.action.needs.map { rows[$0].action.label.description })),
+            ])
+        }
+        return JSONText.object([("schema", "1"), ("actions", JSONText.array(items))])
+    }
+}

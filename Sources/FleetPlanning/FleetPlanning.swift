@@ -1,1 +1,0 @@
-// FleetPlanning: see the module table in docs/architecture.md. Placeholder until the module lands.
