@@ -128,7 +128,9 @@ public enum RelativePath {
             if segmentLength == 0 { return bytes.isEmpty }
             return !(segmentLength == dots && dots <= 2)
         }
-    /// Whether `directory` reads as itself when used as the start of a glob: no `*`, `?`, `[`, `]` or `\\`, and
+    }
+
+    /// Whether `directory` reads as itself when used as the start of a glob: no `*`, `?`, `[`, `]` or `\`, and
     /// no leading `!`. Only such a directory can be joined to a pattern without ``escapingGlobCharacters(_:)``.
     package static func isPlainDirectory(_ directory: String) -> Bool {
         if directory.utf8.first == UInt8(ascii: "!") { return false }

@@ -27,7 +27,7 @@ extension GitRepository {
         return entries
     }
 
-    private func collect(
+    func collect(
         tree: OpaquePointer, directory: String, prefixes: [String]?, into entries: inout [TreeEntry]
     ) throws(GitError) {
         let count = git_tree_entrycount(tree)

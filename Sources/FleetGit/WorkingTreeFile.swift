@@ -6,11 +6,38 @@ public struct WorkingTreeFile: Hashable, Sendable, CustomStringConvertible {
     public var mode: GitFileMode
     /// Whether the index tracks the path.
     public var isTracked: Bool
+    /// The `lstat` the walk made of a regular file (it needs one for the executable bit), so that callers can
+    /// skip a second one; nil for symlinks and submodules, whose type the directory entry gave.
+    public var metadata: Metadata?
 
-    public init(path: String, mode: GitFileMode, isTracked: Bool) {
+    /// The `stat` fields of a file, as the kernel reported them.
+    public struct Metadata: Hashable, Sendable {
+        public var size: Int64
+        public var modificationSeconds: Int64
+        public var modificationNanoseconds: Int64
+        public var changeSeconds: Int64
+        public var changeNanoseconds: Int64
+        public var inode: UInt64
+        /// The raw `st_mode` (type and permission bits).
+        public var mode: UInt32
+
+        public init(size: Int64, modificationSeconds: Int64, modificationNanoseconds: Int64, changeSeconds: Int64,
+                    changeNanoseconds: Int64, inode: UInt64, mode: UInt32) {
+            self.size = size
+            self.modificationSeconds = modificationSeconds
+            self.modificationNanoseconds = modificationNanoseconds
+            self.changeSeconds = changeSeconds
+            self.changeNanoseconds = changeNanoseconds
+            self.inode = inode
+            self.mode = mode
+        }
+    }
+
+    public init(path: String, mode: GitFileMode, isTracked: Bool, metadata: Metadata? = nil) {
         self.path = path
         self.mode = mode
         self.isTracked = isTracked
+        self.metadata = metadata
     }
 
     public var description: String { "\(mode) \(isTracked ? "tracked" : "untracked")\t\(path)" }

@@ -61,7 +61,7 @@ public enum ContentHash {
     /// ``ofFile(at:)`` reusing an `lstat` the caller already made.
     static func ofFile(at path: String, knownStat: FileStat?) throws(HashingError) -> HashedFile {
         var stat = knownStat
-        for _ in 0..<3 {
+        for attempt in 0..<3 {
             let current: FileStat
             if let stat { current = stat } else { current = try FileStat.of(path) }
             stat = nil
@@ -72,7 +72,9 @@ public enum ContentHash {
                     digest: FileDigest(mode: .symlink, size: UInt64(target.count), digest: of(target)),
                     stat: current)
             case 0o100000:
-                if let hashed = try hashRegularFile(path) { return hashed }
+                // The first attempt trusts the lstat it has (no second stat before reading); a retry fstats the
+                // open file, so a persistent read error is reported as itself.
+                if let hashed = try hashRegularFile(path, known: attempt == 0 ? current : nil) { return hashed }
             default:
                 throw HashingError.notAFile(path: path, kind: current.kindDescription)
             }
@@ -95,7 +97,12 @@ public enum ContentHash {
     }
 
     /// Hashes an open regular file; nil when it changed while being read (the caller tries again).
-    private static func hashRegularFile(_ path: String) throws(HashingError) -> HashedFile? {
+    ///
+    /// - Parameter known: an `lstat` of `path` made before this call (the caller's, or the git listing's). It
+    ///   stands in for an `fstat` before reading: the file is accepted only if its `fstat` after reading equals it
+    ///   in every field, so what was read is what `known` describes. Any difference or read error returns nil,
+    ///   and the caller's next attempt starts from a fresh `lstat`. Without it, the file is `fstat`ed first.
+    private static func hashRegularFile(_ path: String, known: FileStat?) throws(HashingError) -> HashedFile? {
         // O_NOFOLLOW: if it became a symlink since lstat, fail with ELOOP and retry. O_NONBLOCK: never block
         // on a FIFO that replaced the file (harmless for regular files).
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
@@ -105,14 +112,27 @@ public enum ContentHash {
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw HashingError(path: path, errno: errno, operation: "stat") }
-        let before = FileStat(info)
+        let before: FileStat
+        if let known {
+            before = known
+        } else {
+            guard fstat(fd, &info) == 0 else { throw HashingError(path: path, errno: errno, operation: "stat") }
+            before = FileStat(info)
+        }
         guard let mode = before.fileMode, mode != .symlink else {
             return nil  // replaced by a directory or special file since lstat: look again
         }
-        let (digest, count) = try hashContents(of: fd, path: path, expectedSize: before.size)
+        let digest: Fingerprint, count: UInt64
+        if known != nil {
+            // The path may now name a directory or a FIFO (reads fail): look again from a fresh lstat.
+            guard let contents = try? hashContents(of: fd, path: path, expectedSize: before.size) else { return nil }
+            (digest, count) = contents
+        } else {
+            (digest, count) = try hashContents(of: fd, path: path, expectedSize: before.size)
+        }
         guard fstat(fd, &info) == 0 else { throw HashingError(path: path, errno: errno, operation: "stat") }
         let after = FileStat(info)
+        if known != nil, after != before { return nil }
         guard count == before.size, after.size == before.size, after.modificationTime == before.modificationTime,
             after.changeTime == before.changeTime
         else { return nil }
@@ -138,6 +158,9 @@ public enum ContentHash {
                     throw HashingError(path: path, errno: errno, operation: "read")
                 }
                 filled += n
+                // Every expected byte is here, and a file that had grown would have filled the spare byte: no
+                // second read to see end-of-file (the caller's fstat after reading catches later changes).
+                if filled == Int(expectedSize) { break }
             }
             if filled == capacity { return (Fingerprint(high: 0, low: 0), UInt64(filled)) }  // grew: caller retries
             return (XXH3.hash(UnsafeRawBufferPointer(rebasing: buffer[..<filled])), UInt64(filled))

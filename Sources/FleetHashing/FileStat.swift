@@ -33,10 +33,22 @@ public struct FileStat: Hashable, Sendable {
         let mtime = info.st_mtim, ctime = info.st_ctim
         #endif
         self.init(
-            size: UInt64(max(info.st_size, 0)),
-            modificationTime: FileStat.nanoseconds(seconds: Int64(mtime.tv_sec), nanoseconds: Int64(mtime.tv_nsec)),
-            changeTime: FileStat.nanoseconds(seconds: Int64(ctime.tv_sec), nanoseconds: Int64(ctime.tv_nsec)),
-            inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
+            size: Int64(info.st_size), modificationSeconds: Int64(mtime.tv_sec),
+            modificationNanoseconds: Int64(mtime.tv_nsec), changeSeconds: Int64(ctime.tv_sec),
+            changeNanoseconds: Int64(ctime.tv_nsec), inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
+    }
+
+    /// The fields of a `stat` another module made (the git working-tree walk's `lstat`), converted exactly as
+    /// ``of(_:)`` converts its own, so the two compare equal for an unchanged file.
+    public init(
+        size: Int64, modificationSeconds: Int64, modificationNanoseconds: Int64, changeSeconds: Int64,
+        changeNanoseconds: Int64, inode: UInt64, mode: UInt32
+    ) {
+        self.init(
+            size: UInt64(max(size, 0)),
+            modificationTime: FileStat.nanoseconds(seconds: modificationSeconds, nanoseconds: modificationNanoseconds),
+            changeTime: FileStat.nanoseconds(seconds: changeSeconds, nanoseconds: changeNanoseconds),
+            inode: inode, mode: mode)
     }
 
     /// Seconds and nanoseconds as nanoseconds, saturating: a file dated beyond the years 1678–2262 (`touch -d`

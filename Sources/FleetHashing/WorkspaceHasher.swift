@@ -54,18 +54,27 @@ public final class WorkspaceHasher: Sendable {
     ///   with ``HashingError/invalidPath(path:)`` in its slot.
     /// - Returns: one result per path, in input order. A vanished file is also dropped from the memo.
     public func hash(_ relativePaths: [String]) async -> [Result<FileDigest, HashingError>] {
+        await hash(relativePaths, knownStats: nil)
+    }
+
+    /// ``hash(_:)`` for paths whose `lstat` the caller already has (the git working-tree walk makes one per regular
+    /// file): an unchanged file then costs no system call at all, and a changed one no extra `stat`.
+    /// - Parameter knownStats: aligned with `relativePaths`; nil entries (or a nil array) are `lstat`ed here. A
+    ///   stale stat costs a re-hash, never a wrong digest: content is only accepted when the open file's `fstat`
+    ///   after reading equals the stat it is recorded with.
+    public func hash(_ relativePaths: [String], knownStats: [FileStat?]?) async -> [Result<FileDigest, HashingError>] {
+        precondition(knownStats == nil || knownStats?.count == relativePaths.count, "knownStats must align")
         let snapshot = state.withLock { $0.memo }
         // Taken before any file is examined: see StatMemo's racy rule.
         let recordedAt = FileStat.fileClockNow()
         let root = self.root
         let outcomes = await pool.map(relativePaths.count) { index -> Outcome in
             let relative = relativePaths[index]
-            guard !relative.isEmpty, RelativePath.normalize(relative) == relative else {
-                return .failed(.invalidPath(path: relative))
-            }
+            guard WorkspaceHasher.isNormalized(relative) else { return .failed(.invalidPath(path: relative)) }
             let absolute = FileSystem.join(root, relative)
             do throws(HashingError) {
-                let stat = try FileStat.of(absolute)
+                let stat: FileStat
+                if let known = knownStats?[index] { stat = known } else { stat = try FileStat.of(absolute) }
                 if let known = snapshot.lookup(relative, stat: stat) { return .hit(known) }
                 return .hashed(try ContentHash.ofFile(at: absolute, knownStat: stat))
             } catch {
@@ -109,6 +118,30 @@ public final class WorkspaceHasher: Sendable {
             guard state.memo.hasChanges else { return }
             try state.memo.save(to: memoPath, droppingEntriesRecordedBefore: cutoff)
         }
+    }
+
+    /// Whether `path` is non-empty and `RelativePath.normalize(path) == path`, without building the normalised copy
+    /// for the usual case: one pass over the bytes accepts a path with no leading `/`, no empty, `.` or `..`
+    /// component; anything else gets the exact (Character-based) answer.
+    static func isNormalized(_ path: String) -> Bool {
+        var path = path
+        let clean = path.withUTF8 { bytes -> Bool in
+            guard let first = bytes.first, first != UInt8(ascii: "/") else { return false }
+            var componentLength = 0
+            var dots = 0
+            for byte in bytes {
+                if byte == UInt8(ascii: "/") {
+                    if componentLength == 0 || componentLength == dots && dots <= 2 { return false }
+                    componentLength = 0
+                    dots = 0
+                } else {
+                    componentLength += 1
+                    if byte == UInt8(ascii: ".") { dots += 1 }
+                }
+            }
+            return componentLength > 0 && !(componentLength == dots && dots <= 2)
+        }
+        return clean || (!path.isEmpty && RelativePath.normalize(path) == path)
     }
 
     private enum Outcome: Sendable {

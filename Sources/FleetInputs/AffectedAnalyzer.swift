@@ -106,12 +106,23 @@ public struct AffectedAnalyzer {
         let headID: ObjectID? = if case .commit(let id) = head { id } else { nil }
         // Only the set of changed paths matters (a rename is its old and its new path), so rename detection,
         // quadratic on large diffs, is skipped.
-        let changes: [FileChange] = switch head {
-        case .workingTree: try WorkingTreeChanges.changes(from: base, repository: repository)
-        case .commit(let id): try repository.changes(from: base, to: id, detectRenames: false)
-        }
         var changedPaths = Set<String>()
-        for change in changes { changedPaths.formUnion(change.paths) }
+        switch head {
+        case .workingTree:
+            // The git-status-like comparison (no full read of the base's trees or checksum of the index) where it
+            // applies; libgit2's diff otherwise. Both without paths whose content equals the base's.
+            if let paths = try repository.workingTreeContentChangedPaths(from: base) {
+                changedPaths = Set(paths)
+            } else {
+                for change in try WorkingTreeChanges.changes(from: base, repository: repository) {
+                    changedPaths.formUnion(change.paths)
+                }
+            }
+        case .commit(let id):
+            for change in try repository.changes(from: base, to: id, detectRenames: false) {
+                changedPaths.formUnion(change.paths)
+            }
+        }
         let sortedChanges = changedPaths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
 
         // fleet.yaml is self-contained: when the diff does not touch it, the base manifest is the head manifest.

@@ -55,11 +55,23 @@ struct AffectedPropagation {
         globalPaths = changedInputs.filter {
             head.manifest.globals.matches($0) || base.manifest.globals.matches($0)
         }.map(repositoryPath)
-        for name in head.graph.topologicalOrder {
+        var order = head.graph.topologicalOrder
+        if identicalManifests && !globalsDefinitionChanged && globalPaths.isEmpty {
+            // Same manifest: only targets whose own files changed, and what depends on them, can have a changed
+            // key. Everything else keeps every key (lookups of unvisited targets default to "unchanged").
+            let seeds = Set(matched.keys.map { String($0.prefix { $0 != ":" }) })
+            let candidates = seeds.union(head.graph.transitiveDependents(of: seeds))
+            order = order.filter { candidates.contains($0) }
+        }
+        for name in order {
             guard let target = head.manifest.target(named: name) else { continue }
             visit(target)
         }
     }
+
+    /// What an unvisited key is assumed to be: with the same manifest at both sides only visited targets can change;
+    /// otherwise every target is visited and a missing entry is a bug, answered conservatively.
+    private var unknownIsChanged: Bool { !identicalManifests }
 
     /// Matches every changed input path against every action's inputs and every target's srcs, through an index of
     /// the patterns' literal prefixes.
@@ -143,7 +155,7 @@ struct AffectedPropagation {
             for need in headNeeds {
                 let needChanged: Bool
                 switch need.kind {
-                case .action: needChanged = actionChanged["\(need.target):\(need.action)"] ?? true
+                case .action: needChanged = actionChanged["\(need.target):\(need.action)"] ?? unknownIsChanged
                 case .fallback: needChanged = fallback(need.target, need.action)
                 }
                 if needChanged {
@@ -168,7 +180,7 @@ struct AffectedPropagation {
                 changed = true
                 set.global(globalPaths, definitionChanged: globalsDefinitionChanged)
             }
-            for dependency in target.dependencyNames where targetChanged[dependency] ?? true {
+            for dependency in target.dependencyNames where targetChanged[dependency] ?? unknownIsChanged {
                 changed = true
                 set.dependencies.insert(dependency)
             }
@@ -231,7 +243,7 @@ struct AffectedPropagation {
                 if hasAtHead != hasAtBase || !baseTarget.dependencyNames.contains(dependency) {
                     changed = true
                 } else if hasAtHead {
-                    changed = actionChanged["\(dependency):\(action)"] ?? true
+                    changed = actionChanged["\(dependency):\(action)"] ?? unknownIsChanged
                 } else {
                     changed = fallback(dependency, action)
                 }

@@ -15,7 +15,7 @@ public struct WorkingTreeDigests: DigestSource {
     public init(hasher: WorkspaceHasher) { self.hasher = hasher }
 
     public func digests(for entries: [FileInventory.Entry]) async -> [Result<FileDigest, HashingError>] {
-        await hasher.hash(entries.map(\.path))
+        await hasher.hash(entries.map(\.path), knownStats: entries.map(\.stat))
     }
 }
 

@@ -19,12 +19,19 @@ public struct FileInventory: Sendable {
         /// For a submodule: the digest of the commit it records (``Fingerprint/init(submoduleCommit:)``), which
         /// stands for its content; nil for files and symlinks.
         public var submodule: Fingerprint?
+        /// The file's `lstat` when the listing made one (the git working-tree walk does, for regular files), so
+        /// hashing need not make another.
+        public var stat: FileStat?
 
-        public init(path: String, mode: FileMode, identity: Fingerprint? = nil, submodule: Fingerprint? = nil) {
+        public init(
+            path: String, mode: FileMode, identity: Fingerprint? = nil, submodule: Fingerprint? = nil,
+            stat: FileStat? = nil
+        ) {
             self.path = path
             self.mode = mode
             self.identity = identity
             self.submodule = submodule
+            self.stat = stat
         }
     }
 

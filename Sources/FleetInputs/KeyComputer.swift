@@ -62,9 +62,10 @@ public struct KeyComputer: Sendable {
         }
 
         // 2. Digests of exactly those files, in one parallel batch; a submodule's is the commit it records.
-        var digests: [Int: InputRecord] = [:]
-        digests.reserveCapacity(needed.count)
+        // Indexed by inventory position: cheaper than a dictionary for 100k files.
+        var digests = [InputRecord?](repeating: nil, count: inventory.count)
         var indices: [Int] = []
+        indices.reserveCapacity(needed.count)
         for i in needed.sorted() {
             let entry = inventory.entries[i]
             if let submodule = entry.submodule {
@@ -122,6 +123,8 @@ final class InputSelector {
     let outputs: OutputFilter
     /// Per inventory entry: 0 not yet known, 1 an output, 2 not an output.
     private var outputState: [UInt8]
+    /// The selections made so far, by pattern text (a target's `srcs` usually serve several of its actions).
+    private var selections: [[String]: [Int]] = [:]
 
     init(inventory: FileInventory, outputs: OutputFilter) {
         self.inventory = inventory
@@ -135,7 +138,14 @@ final class InputSelector {
     }
 
     func select(_ patterns: PatternList) -> [Int] {
-        let globs = patterns.globs
+        // Equal pattern text means an equal matcher (PatternList's own equality), hence equal files.
+        if let known = selections[patterns.patterns] { return known }
+        let result = scan(patterns.globs)
+        selections[patterns.patterns] = result
+        return result
+    }
+
+    private func scan(_ globs: GlobList) -> [Int] {
         var ranges = globs.inclusionPrefixes.map { inventory.range(withPrefix: $0) }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var result: [Int] = []

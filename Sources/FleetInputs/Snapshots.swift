@@ -69,7 +69,7 @@ extension FileInventory {
                 continue
             }
             guard let mode = FileMode(gitMode: file.mode) else { continue }
-            entries.append(Entry(path: path, mode: mode))
+            entries.append(Entry(path: path, mode: mode, stat: file.metadata.map(FileStat.init(metadata:))))
         }
         return FileInventory(entries: entries)
     }
@@ -114,6 +114,16 @@ extension Fingerprint {
     /// the digest of a file's ordinary content by accident).
     public init(submoduleCommit commit: ObjectID) {
         self = ContentHash.of("fleet-submodule/v1\u{0}" + commit.description)
+    }
+}
+
+extension FileStat {
+    /// The git walk's `lstat` of a file, in the hashing layer's terms.
+    init(metadata: WorkingTreeFile.Metadata) {
+        self.init(
+            size: metadata.size, modificationSeconds: metadata.modificationSeconds,
+            modificationNanoseconds: metadata.modificationNanoseconds, changeSeconds: metadata.changeSeconds,
+            changeNanoseconds: metadata.changeNanoseconds, inode: metadata.inode, mode: metadata.mode)
     }
 }
 

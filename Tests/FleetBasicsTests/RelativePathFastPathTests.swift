@@ -72,7 +72,14 @@ enum ReferencePaths {
         var text = Substring(pattern)
         let negated = text.hasPrefix("!")
         if negated { text = text.dropFirst() }
-        let rooted = text.hasPrefix("//") ? String(text.dropFirst(2)) : join(directory, String(text))
+        // The directory is a path: its glob characters are escaped (and a leading `!`).
+        var escaped = ""
+        for character in directory {
+            if "*?[]\\".contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        if escaped.hasPrefix("!") { escaped = "\\" + escaped }
+        let rooted = text.hasPrefix("//") ? String(text.dropFirst(2)) : join(escaped, String(text))
         let trailingSlash = rooted.hasSuffix("/")
         guard let normalized = normalize(rooted) else { return nil }
         let resolved = normalized.isEmpty ? (trailingSlash ? "**" : "") : trailingSlash ? normalized + "/" : normalized

@@ -10,7 +10,7 @@ import Glibc
 
 /// A committed tree plus every kind of working-tree state: staged, unstaged, untracked (also in new
 /// directories), ignored (files, directories, negated patterns), deleted, renamed, chmod, symlinks.
-private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws -> GitFixture {
+func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws -> GitFixture {
     let fixture = try GitFixture.make(files: [
         ".gitignore": "*.log\nbuild/\n/secret.txt\n!keep.log\ncache/**/*.tmp\n",
         "README.md": "readme\n", "src/main.py": (0..<30).map { "print(\($0))\n" }.joined(), "src/util.py": "u\n",
@@ -136,6 +136,57 @@ private func dirtyFixture(before: (GitFixture) throws -> Void = { _ in }) throws
         let files = try fixture.repository().workingTreeFiles()
         #expect(files.map(\.path) == ["a.txt", "sub"])
         #expect(files.last?.mode == .gitlink)
+    }
+
+    /// The walk looks paths up through a forward cursor: deleted directories make it jump (gallop), names that sort
+    /// around a directory (`c.txt` < `c/` < `c0`) and a submodule whose index path sorts before its neighbours must
+    /// still be found. git ls-files is the oracle.
+    @Test func workingTreeFilesAroundDeletedDirectoriesAndSubmodules() throws {
+        var files: [String: String] = ["a/c.txt": "1\n", "a/c/x.txt": "2\n", "a/c0": "3\n", "a/c-d/y": "4\n",
+                                       "sub.txt": "5\n", "sub-dir/z": "6\n", "z.txt": "7\n"]
+        for i in 0..<300 { files["gone/\(i / 10)/f\(i).txt"] = "\(i)\n" }
+        for i in 0..<40 { files["m/gone-\(i)/f.txt"] = "\(i)\n" }
+        files["m/kept/f.txt"] = "kept\n"
+        let fixture = try GitFixture.make(files: files)
+        defer { fixture.remove() }
+        try fixture.git("update-index", "--add", "--cacheinfo", "160000,\(String(repeating: "1", count: 40)),sub")
+        try FileSystem.createDirectory(fixture.directory.appending("sub"))
+        try FileSystem.removeTree(fixture.directory.appending("gone"))
+        for i in 0..<40 where i % 3 != 0 { try FileSystem.removeTree(fixture.directory.appending("m/gone-\(i)")) }
+        try fixture.write("a/c/untracked.txt", "u\n")
+        let listed = try fixture.repository().workingTreeFiles()
+        let deleted = Set(try fixture.fields(["ls-files", "-z", "--deleted"]))
+        let tracked = try fixture.fields(["ls-files", "-z", "--cached"]).filter { !deleted.contains($0) }
+        let untracked = try fixture.fields(["ls-files", "-z", "--others", "--exclude-standard"])
+        #expect(untracked == ["a/c/untracked.txt"])
+        let expected = (tracked + untracked).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        #expect(listed.map(\.path) == expected)
+        #expect(listed.filter { !$0.isTracked }.map(\.path) == untracked)
+        #expect(listed.first { $0.path == "sub" }?.mode == .gitlink)
+        #expect(listed.first { $0.path == "sub" }?.metadata == nil)
+    }
+
+    /// Regular files carry the walk's lstat (so hashing can skip its own); symlinks do not.
+    @Test func workingTreeFilesCarryTheirLstat() throws {
+        let fixture = try GitFixture.make(files: ["a.txt": "twelve bytes", "run.sh": "#!/bin/sh\n"])
+        defer { fixture.remove() }
+        try fixture.chmod("run.sh", 0o755)
+        try fixture.symlink("link", to: "a.txt")
+        let listed = try fixture.repository().workingTreeFiles()
+        for file in listed where file.mode != .symlink {
+            var info = stat()
+            #expect(lstat(fixture.directory.appending(file.path), &info) == 0)
+            let metadata = try #require(file.metadata)
+            #expect(metadata.size == Int64(info.st_size))
+            #expect(metadata.inode == UInt64(info.st_ino))
+            #expect(metadata.mode == UInt32(info.st_mode))
+            #expect(metadata.modificationSeconds == Int64(info.st_mtim.tv_sec))
+            #expect(metadata.modificationNanoseconds == Int64(info.st_mtim.tv_nsec))
+            #expect(metadata.changeNanoseconds == Int64(info.st_ctim.tv_nsec))
+        }
+        #expect(listed.first { $0.path == "a.txt" }?.metadata?.size == 12)
+        #expect(listed.first { $0.path == "run.sh" }.map { $0.metadata!.mode & 0o111 != 0 } == true)
+        #expect(listed.first { $0.path == "link" }?.metadata == nil)
     }
 
     @Test func oddFileNamesSurviveTheRoundTrip() throws {

@@ -181,4 +181,63 @@ import Testing
             #expect(StatMemo.load(from: memoPath).status == .loaded(entries: 1))
         }
     }
+
+    /// The byte-level fast path must give exactly RelativePath.normalize's answer, including for paths whose
+    /// Characters differ from their bytes (a `/` followed by a combining mark is one Character).
+    @Test(arguments: [
+        "a", "a/b", "a.b/c", ".hidden", "..x", "x..", "...", "a/.../b", "a/b.", "é/ü.txt", "a/\u{301}b",
+        "", ".", "..", "./a", "a/.", "a/..", "a/../b", "../a", "/a", "a/", "a//b", "//", "/", "a/./b",
+        "/\u{301}a", "a/\u{301}", "a//\u{301}b", ".\u{301}", "a/.\u{301}/b", "a/..\u{301}",
+    ])
+    func normalizedCheckAgreesWithRelativePath(path: String) {
+        let expected = !path.isEmpty && RelativePath.normalize(path) == path
+        #expect(WorkspaceHasher.isNormalized(path) == expected)
+    }
+
+    /// Stats handed in by a listing stand in for lstat: a fresh one gives memo hits with no stat at all, a stale
+    /// one (the file changed, became a symlink, a directory, or vanished since) never yields the old digest.
+    @Test func knownStatsAreTrustedOnlyWhenTheFileStillMatchesThem() async throws {
+        try await withTemporaryDirectory { dir in
+            let root = dir.appending("ws")
+            let memoPath = dir.appending("memo")
+            let names = ["same", "edited", "grown", "to-link", "to-dir", "gone", "big"]
+            for name in names {
+                try TestFiles.write(Array("old \(name)".utf8), to: "ws/" + name, in: dir)
+            }
+            try TestFiles.write(TestFiles.bytes(count: 1 << 20, seed: 3), to: "ws/big", in: dir)
+            let absolute = names.map { FileSystem.join(root, $0) }
+            try waitUntilFilesAreOld(absolute)
+            let listed = try absolute.map { try FileStat.of($0) }
+
+            let fresh = WorkspaceHasher(root: root, memoPath: memoPath)
+            let firstResults = await fresh.hash(names, knownStats: listed)
+            #expect(digests(firstResults) == names.map { name in
+                name == "big" ? ContentHash.of(TestFiles.bytes(count: 1 << 20, seed: 3)) : ContentHash.of("old \(name)")
+            })
+            try fresh.saveMemo()
+            let again = WorkspaceHasher(root: root, memoPath: memoPath)
+            #expect(digests(await again.hash(names, knownStats: listed)) == digests(firstResults))
+            #expect(again.statistics.memoHits == names.count)
+
+            // Change everything but `same` and `big` after the "listing" was taken.
+            try FileSystem.writeAtomically(Array("new edited".utf8), to: absolute[1], sync: false)
+            let handle = try #require(FileHandle(forWritingAtPath: absolute[2]))
+            handle.seekToEndOfFile()
+            handle.write(Data(" and more".utf8))
+            handle.closeFile()
+            #expect(unlink(absolute[3]) == 0 && symlink("same", absolute[3]) == 0)
+            #expect(unlink(absolute[4]) == 0)
+            try FileSystem.createDirectory(absolute[4])
+            #expect(unlink(absolute[5]) == 0)
+            let stale = WorkspaceHasher(root: root, memoPath: nil)
+            let results = await stale.hash(names, knownStats: listed)
+            #expect(digests(results)[0] == ContentHash.of("old same"))
+            #expect(digests(results)[1] == ContentHash.of("new edited"))
+            #expect(digests(results)[2] == ContentHash.of("old grown and more"))
+            #expect(try results[3].get() == FileDigest(mode: .symlink, size: 4, digest: ContentHash.of("same")))
+            #expect(results[4] == .failure(.notAFile(path: absolute[4], kind: "directory")))
+            #expect(results[5] == .failure(.vanished(path: absolute[5])))
+            #expect(digests(results)[6] == digests(firstResults)[6])
+        }
+    }
 }
