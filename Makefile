@@ -4,7 +4,7 @@ SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 FLEET_RELEASE = $(shell $(SWIFT) build $(RELEASE_FLAGS) --show-bin-path 2>/dev/null)/fleet
 
-.PHONY: all deps build release demo test bench bench-smoke format clean help
+.PHONY: all deps bench-deps build release demo test bench bench-smoke format clean help
 
 all: build
 
@@ -36,6 +36,21 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip '$(TIMING_TESTS)'
 	$(SWIFT) test --skip-build --filter '$(TIMING_TESTS)'
+	python3 -m unittest discover -q bench/tests
+	@$(MAKE) --no-print-directory bench-smoke
+
+bench-deps:
+	@scripts/install-deps.sh bench
+
+# The full suite: release build, 105k-file fleet (generated once under bench/work/), ratios against hyperfine'd
+# reference tools; writes bench/results.json. Takes 15–30 minutes on 2 cores.
+bench: bench-deps release
+	python3 bench/run --fleet "$(FLEET_RELEASE)"
+
+# Every benchmark on tiny fleets, 2 runs, no verdict: proves the suite runs (part of make test).
+bench-smoke: bench-deps
+	$(SWIFT) build --product fleet
+	python3 bench/run --smoke --fleet "$$($(SWIFT) build --show-bin-path)/fleet"
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
