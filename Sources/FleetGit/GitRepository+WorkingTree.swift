@@ -17,8 +17,10 @@ extension GitRepository {
     /// Agrees with `git ls-files --cached --others --exclude-standard` minus files deleted from the working tree;
     /// nested repositories that are not submodules are skipped with their contents. Symlinks are never followed.
     ///
-    /// - Complexity: one directory walk with one `lstat` per entry; ignore rules are evaluated (by libgit2) only
-    ///   for paths the index does not track, and ignored directories are not entered. File contents are never read.
+    /// - Complexity: one directory walk with one `lstat` per entry, spread by directory over the active
+    ///   processors (one thread for a small index); ignore rules are evaluated (by libgit2, one path at a time)
+    ///   only for paths the index does not track, and ignored directories are not entered. File contents are never
+    ///   read.
     public func workingTreeFiles() throws(GitError) -> [WorkingTreeFile] {
         try workingTreeFiles(tracked: trackedPaths())
     }

@@ -22,9 +22,11 @@ import Darwin
 /// starts after the walk ended finds nothing to do. Ignore checks use the repository, which libgit2 does not let
 /// two threads use at once: they take a lock (they are rare: only for paths the index does not track).
 final class WorkingTreeWalk: Sendable {
-    /// Below this many tracked paths the walk stays on the calling thread, where handing work to another thread
-    /// may cost more than it saves.
-    static let parallelThreshold = 2_000
+    /// Below this many tracked paths the walk stays on the calling thread. Measured per walk (release build,
+    /// 2 cores, warm pool): 29 paths 0.25 ms on one thread or two, 81 paths 0.65 → 0.39 ms, 725 paths
+    /// 5.5 → 3.3 ms, 6k paths 53 → 30 ms, 105k paths 0.69 → 0.38 s. Two threads win from about a hundred paths on,
+    /// where the first parallel walk's thread start-up (tens of µs) no longer matters.
+    static let parallelThreshold = 100
 
     /// The worker count for a working tree whose index has `trackedCount` paths.
     static func defaultWorkers(trackedCount: Int) -> Int {
