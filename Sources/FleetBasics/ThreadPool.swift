@@ -47,6 +47,11 @@ public final class ThreadPool: Sendable {
         return try result.get()
     }
 
+    /// Queues `job` to run on a pool thread and returns at once, for synchronous callers that coordinate with
+    /// their jobs themselves. The job may start late (behind other work, or after the caller stopped caring), so a
+    /// caller that waits must wait only for jobs that have started, never for one to start.
+    public func submit(_ job: @escaping @Sendable () -> Void) { queue.push(job) }
+
     /// Calls `body(i)` for every `i` in `0..<count`, spread over all threads (each thread takes the next index
     /// when it finishes one, so slow items do not hold up a fixed share). Returns when every call has returned.
     public func forEach(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) async {

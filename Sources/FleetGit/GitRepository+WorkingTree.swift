@@ -17,25 +17,35 @@ extension GitRepository {
     /// Agrees with `git ls-files --cached --others --exclude-standard` minus files deleted from the working tree;
     /// nested repositories that are not submodules are skipped with their contents. Symlinks are never followed.
     ///
-    /// - Complexity: one directory walk with one `lstat` per entry; ignore rules are evaluated (by libgit2) only
-    ///   for paths the index does not track, and ignored directories are not entered. File contents are never read.
+    /// - Complexity: one directory walk with one `lstat` per entry, spread by directory over the active
+    ///   processors (one thread for a small index); ignore rules are evaluated (by libgit2, one path at a time)
+    ///   only for paths the index does not track, and ignored directories are not entered. File contents are never
+    ///   read.
     public func workingTreeFiles() throws(GitError) -> [WorkingTreeFile] {
         try workingTreeFiles(tracked: trackedPaths())
     }
 
+    /// ``workingTreeFiles()`` walked by exactly `workers` threads (for tests: the result must not depend on it).
+    func workingTreeFiles(workers: Int) throws(GitError) -> [WorkingTreeFile] {
+        try workingTreeFiles(tracked: trackedPaths(), workers: workers)
+    }
+
     /// ``workingTreeFiles()`` given the index's paths.
-    func workingTreeFiles(tracked index: TrackedPaths) throws(GitError) -> [WorkingTreeFile] {
+    /// - Parameter workers: threads to walk with (see ``WorkingTreeWalk``); nil for one per active processor,
+    ///   or one for a small index. The result is the same for any count.
+    func workingTreeFiles(tracked index: TrackedPaths, workers: Int? = nil) throws(GitError) -> [WorkingTreeFile] {
         let root = try requireWorkingDirectory(for: "list the working tree")
-        var walker = WorkingTreeWalker(repository: self, index: index)
         let fd = openDirectory(root)
         guard fd >= 0 else {
             throw GitError.fileSystem(FileSystemError(path: root, operation: "list", errno: errno))
         }
-        try walker.walk(directoryFD: fd, relative: "")
+        var files = try WorkingTreeWalk.run(
+            repository: self, index: index, rootFD: fd,
+            workers: workers ?? WorkingTreeWalk.defaultWorkers(trackedCount: index.paths.count))
         // The walk orders a directory as `name/`, which is git's order for everything but a submodule: its path
         // sorts as `name` (before `name.txt`). Rare enough to fix with one sort.
-        if walker.hasGitlinks { walker.files.sort { PathOrder.precedes($0.path, $1.path) } }
-        return walker.files
+        if index.hasGitlinks { files.sort { PathOrder.precedes($0.path, $1.path) } }
+        return files
     }
 
     /// Whether git's ignore rules (`.gitignore` files, `.git/info/exclude`, `core.excludesFile`) exclude `path`,
@@ -126,7 +136,8 @@ extension GitRepository {
         return paths
     }
 
-    fileprivate func isIgnoredUntracked(_ relative: String) throws(GitError) -> Bool {
+    /// Whether git ignores `relative`, which the index does not track. Uses the repository handle.
+    func isIgnoredUntracked(_ relative: String) throws(GitError) -> Bool {
         var ignored: Int32 = 0
         try LibGit2.check(git_ignore_path_is_ignored(&ignored, handle, relative), "git_ignore_path_is_ignored")
         return ignored == 1
@@ -223,152 +234,6 @@ struct TrackedPaths {
 
     /// Whether any tracked path is a submodule.
     var hasGitlinks: Bool { isGitlink.contains(true) }
-}
-
-/// One walk of the working tree, relative to directory descriptors so that each entry costs one `fstatat`.
-private struct WorkingTreeWalker {
-    let repository: GitRepository
-    let index: TrackedPaths
-    let hasGitlinks: Bool
-    var files: [WorkingTreeFile] = []
-    /// Where the walk is in the index: see ``TrackedPaths/lowerBound(_:cursor:)``.
-    private var cursor = 0
-
-    init(repository: GitRepository, index: TrackedPaths) {
-        self.repository = repository
-        self.index = index
-        self.hasGitlinks = index.hasGitlinks
-    }
-
-    /// One directory entry, before the index and the ignore rules have been consulted.
-    private struct Entry {
-        /// The name, with a `/` appended for directories: sorting by it gives git's order.
-        var key: String
-        var name: String
-        /// nil for a directory.
-        var mode: GitFileMode?
-        /// The name's bytes with a NUL, kept only when they are not valid UTF-8 (``name`` is then repaired with
-        /// U+FFFD and cannot be used to open the entry).
-        var rawName: [CChar]?
-        /// The `lstat` of a regular file.
-        var metadata: WorkingTreeFile.Metadata? = nil
-    }
-
-    /// Walks the directory open at `directoryFD` (takes ownership of the descriptor and closes it), appending
-    /// files in git's path order: each directory's entries sorted by name, a subdirectory as if its name ended in
-    /// `/`, which is the byte order of the full paths, so no global sort is needed.
-    mutating func walk(directoryFD: Int32, relative: String) throws(GitError) {
-        guard let directory = fdopendir(directoryFD) else {
-            let code = errno
-            close(directoryFD)
-            throw GitError.fileSystem(
-                FileSystemError(
-                    path: relative.isEmpty ? "." : relative, operation: "list",
-                    errno: code))
-        }
-        defer { closedir(directory) }
-        var entries: [Entry] = []
-        while let dirent = readdir(directory) {
-            var rawName: [CChar]?
-            let name = withUnsafeBytes(of: &dirent.pointee.d_name) { raw in
-                var length = 0
-                var ascii = true
-                while length < raw.count, raw[length] != 0 {
-                    if raw[length] >= 0x80 { ascii = false }
-                    length += 1
-                }
-                let bytes = UnsafeRawBufferPointer(rebasing: raw[..<length])
-                if ascii { return String(decoding: bytes, as: UTF8.self) }
-                if let valid = String(validating: bytes, as: UTF8.self) { return valid }
-                rawName = bytes.map { CChar(bitPattern: $0) } + [0]
-                return String(decoding: bytes, as: UTF8.self)
-            }
-            if name == "." || name == ".." || name == ".git" { continue }
-            // d_type spares an lstat for directories and symlinks; regular files need one for the executable bit.
-            switch Int32(dirent.pointee.d_type) {
-            case Int32(DT_DIR): entries.append(Entry(key: name + "/", name: name, mode: nil, rawName: rawName))
-            case Int32(DT_LNK): entries.append(Entry(key: name, name: name, mode: .symlink, rawName: rawName))
-            case Int32(DT_REG), Int32(DT_UNKNOWN):
-                var info = stat()
-                let result =
-                    if let rawName {
-                        fstatat(directoryFD, rawName, &info, AT_SYMLINK_NOFOLLOW)
-                    } else {
-                        name.withCString { fstatat(directoryFD, $0, &info, AT_SYMLINK_NOFOLLOW) }
-                    }
-                guard result == 0 else {
-                    if errno == ENOENT { continue }  // removed while we were walking
-                    let path = relative.isEmpty ? name : relative + "/" + name
-                    throw GitError.fileSystem(FileSystemError(path: path, operation: "inspect", errno: errno))
-                }
-                if info.st_mode & S_IFMT == S_IFDIR {
-                    entries.append(Entry(key: name + "/", name: name, mode: nil, rawName: rawName))
-                } else if let mode = GitFileMode(normalizing: UInt32(info.st_mode)) {
-                    let metadata = info.st_mode & S_IFMT == S_IFREG ? WorkingTreeFile.Metadata(info) : nil
-                    entries.append(Entry(key: name, name: name, mode: mode, rawName: rawName, metadata: metadata))
-                }
-            default:
-                continue  // sockets, devices, fifos: git cannot track them
-            }
-        }
-        // Sort positions, not the entries (moving ~100-byte values through a generic stable sort cost more than
-        // the comparisons).
-        let keys = entries.map(\.key)
-        let order = keys.indices.sorted { PathOrder.precedes(keys[$0], keys[$1]) }
-        for position in order {
-            let entry = entries[position]
-            let path = relative.isEmpty ? entry.name : Self.join(relative, entry.name)
-            if let mode = entry.mode {
-                if index.lookup(path, cursor: &cursor) != nil {
-                    files.append(WorkingTreeFile(path: path, mode: mode, isTracked: true, metadata: entry.metadata))
-                } else if try !repository.isIgnoredUntracked(path) {
-                    files.append(WorkingTreeFile(path: path, mode: mode, isTracked: false, metadata: entry.metadata))
-                }
-                continue
-            }
-            // A submodule's index entry is the directory's own path, which sorts before the files next to it
-            // (`a/c` < `a/c.txt` < `a/c/…`): ask the whole index, not the cursor, and only when there are any.
-            if hasGitlinks, index.lookup(path)?.isGitlink == true {
-                files.append(WorkingTreeFile(path: path, mode: .gitlink, isTracked: true))
-                continue
-            }
-            let rawName = entry.rawName ?? Array(entry.name.utf8CString)
-            if !index.containsEntries(under: path, cursor: &cursor) {
-                if isNestedRepository(directoryFD, rawName) { continue }
-                if try repository.isIgnoredUntracked(path) { continue }
-            }
-            let child = openat(directoryFD, rawName, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard child >= 0 else {
-                if errno == ENOENT { continue }
-                throw GitError.fileSystem(FileSystemError(path: path, operation: "list", errno: errno))
-            }
-            try walk(directoryFD: child, relative: path)
-        }
-    }
-
-    /// `directory/name`, built in one allocation (appending to a String costs several).
-    private static func join(_ directory: String, _ name: String) -> String {
-        var directory = directory
-        var name = name
-        return directory.withUTF8 { head in
-            name.withUTF8 { tail in
-                String(unsafeUninitializedCapacity: head.count + 1 + tail.count) { buffer in
-                    guard let base = buffer.baseAddress else { return 0 }
-                    if let source = head.baseAddress { memcpy(base, source, head.count) }
-                    base[head.count] = UInt8(ascii: "/")
-                    if let source = tail.baseAddress { memcpy(base + head.count + 1, source, tail.count) }
-                    return head.count + 1 + tail.count
-                }
-            }
-        }
-    }
-
-    /// Whether an untracked directory holds its own repository (git shows it as one `dir/` entry and never looks
-    /// inside).
-    private func isNestedRepository(_ parentFD: Int32, _ name: [CChar]) -> Bool {
-        var info = stat()
-        return fstatat(parentFD, Array(name.dropLast()) + Array("/.git".utf8CString), &info, AT_SYMLINK_NOFOLLOW) == 0
-    }
 }
 
 extension WorkingTreeFile.Metadata {
