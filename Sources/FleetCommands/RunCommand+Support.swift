@@ -49,19 +49,19 @@ struct GitState: Sendable {
         } catch {
             return GitState(commit: nil, dirty: true, cacheNotIgnored: false)
         }
-        guard let changes = try? repository.workingTreeChanges(from: head, detectRenames: false) else {
+        // The git-status-like comparison (libgit2's diff where it does not apply): the same paths, a fraction of
+        // the work on a large tree, and this runs alongside the key computation's own walk.
+        guard let paths = try? repository.workingTreeChangedPaths(from: head) else {
             return GitState(commit: head?.description, dirty: true, cacheNotIgnored: false)
         }
         let cachePrefix = cachePrefix(cacheDirectory, workspace: workspace, layout: layout)
         var dirty = false
         var cacheNotIgnored = false
-        for change in changes {
-            for path in change.paths where layout.rootRelative(path) != nil {
-                if let cachePrefix, path.hasPrefix(cachePrefix) {
-                    cacheNotIgnored = true
-                } else {
-                    dirty = true
-                }
+        for path in paths where layout.rootRelative(path) != nil {
+            if let cachePrefix, path.hasPrefix(cachePrefix) {
+                cacheNotIgnored = true
+            } else {
+                dirty = true
             }
         }
         return GitState(commit: head?.description, dirty: dirty, cacheNotIgnored: cacheNotIgnored)
