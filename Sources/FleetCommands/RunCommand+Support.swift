@@ -69,10 +69,8 @@ struct GitState: Sendable {
 
     /// The cache directory as a repository-relative prefix (`cache/`), when it is inside the repository.
     private static func cachePrefix(_ directory: String, workspace: Workspace, layout: RepositoryLayout) -> String? {
-        let realDirectory = FileSystem.realPath(directory) ?? FileSystem.absolute(directory)
-        let realRoot = FileSystem.realPath(workspace.rootDirectory) ?? workspace.rootDirectory
-        guard let relative = RelativePath.relative(realDirectory, to: realRoot), !relative.isEmpty else { return nil }
-        return layout.repositoryPath(relative) + "/"
+        WorkspaceKeys.cacheDirectory(directory, relativeTo: workspace.rootDirectory)
+            .map { layout.repositoryPath($0) + "/" }
     }
 }
 

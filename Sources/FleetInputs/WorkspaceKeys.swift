@@ -64,13 +64,23 @@ public enum WorkspaceKeys {
     }
 }
 
+extension WorkspaceKeys {
+    /// `cacheDirectory` relative to `root` when it lies strictly inside it (comparing real paths, so a symlinked
+    /// spelling of either still matches), else nil.
+    public static func cacheDirectory(_ cacheDirectory: String, relativeTo root: String) -> String? {
+        let realCache = FileSystem.realPath(FileSystem.absolute(cacheDirectory)) ?? FileSystem.absolute(cacheDirectory)
+        guard let relative = RepositoryLayout.relative(realCache, to: FileSystem.realPath(root) ?? root),
+            !relative.isEmpty
+        else { return nil }
+        return relative
+    }
+}
+
 extension FileInventory {
     /// The inventory without the files under `cacheDirectory` when it lies inside `root`: fleet's own memo and
     /// cache are never inputs, even where git does not ignore them.
     func excluding(cacheDirectory: String?, root: String) -> FileInventory {
-        guard let cacheDirectory, let realCache = FileSystem.realPath(FileSystem.absolute(cacheDirectory)),
-            let relative = RepositoryLayout.relative(realCache, to: FileSystem.realPath(root) ?? root),
-            !relative.isEmpty
+        guard let cacheDirectory, let relative = WorkspaceKeys.cacheDirectory(cacheDirectory, relativeTo: root)
         else { return self }
         let range = self.range(withPrefix: relative + "/")
         if range.isEmpty { return self }
