@@ -31,19 +31,6 @@ extension GitRepository {
         return try slowWorkingTreeChangedPaths(from: base)
     }
 
-    /// ``workingTreeChangedPaths(from:)`` without the paths whose content and mode are the same in `base` and in
-    /// the working tree, by the fast comparison; nil when the repository needs libgit2's diff (see
-    /// ``workingTreeChangedPaths(from:)``), whose caller then filters its changes itself.
-    ///
-    /// Comparing through the index reports a path that changed in the index and changed back in the working
-    /// tree (an edit staged, then reverted) or that was `git rm --cached` and is still there: it differs from the
-    /// index on both sides, yet not from the base. Exactly those paths, the ones found on both sides, are
-    /// compared with the base directly; what affected detection needs is content, not how git got there.
-    public func workingTreeContentChangedPaths(from base: ObjectID?) throws(GitError) -> [String]? {
-        _ = try requireWorkingDirectory(for: "compare with the working tree")
-        return try fastWorkingTreeChangedPaths(from: base, droppingContentEqualToBase: true)
-    }
-
     /// The reference answer: libgit2's diff (for the fallback and for tests).
     func slowWorkingTreeChangedPaths(from base: ObjectID?) throws(GitError) -> [String] {
         var paths = Set<String>()
@@ -151,19 +138,10 @@ extension GitRepository {
         return ObjectID(oid) != entry.id
     }
 
-    /// Whether the working-tree `file` has the mode and content of `path` in `commit` (as git would store it).
+    /// Whether the working-tree `file` has the mode and the bytes of its path in `commit`.
     private func sameContent(_ file: WorkingTreeFile, in commit: ObjectID) throws(GitError) -> Bool {
         guard let entry = try entry(at: file.path, in: commit), entry.mode == file.mode else { return false }
-        switch file.mode {
-        case .symlink:
-            return try blobID(ofSymlink: file.path) == entry.id
-        case .regular, .executable:
-            var oid = git_oid()
-            guard git_repository_hashfile(&oid, handle, file.path, GIT_OBJECT_BLOB, nil) >= 0 else { return false }
-            return ObjectID(oid) == entry.id
-        case .gitlink:
-            return false
-        }
+        return hasContent(of: entry.id, mode: entry.mode, at: file.path)
     }
 
     /// The blob id git gives a symlink: the hash of its target text.

@@ -109,15 +109,9 @@ public struct AffectedAnalyzer {
         var changedPaths = Set<String>()
         switch head {
         case .workingTree:
-            // The git-status-like comparison (no full read of the base's trees or checksum of the index) where it
-            // applies; libgit2's diff otherwise. Both without paths whose content equals the base's.
-            if let paths = try repository.workingTreeContentChangedPaths(from: base) {
-                changedPaths = Set(paths)
-            } else {
-                for change in try WorkingTreeChanges.changes(from: base, repository: repository) {
-                    changedPaths.formUnion(change.paths)
-                }
-            }
+            // The git-status-like comparison where it applies (libgit2's diff otherwise), without the paths whose
+            // bytes and mode equal the base's.
+            changedPaths = Set(try repository.workingTreeContentChangedPaths(from: base))
         case .commit(let id):
             for change in try repository.changes(from: base, to: id, detectRenames: false) {
                 changedPaths.formUnion(change.paths)

@@ -62,7 +62,7 @@ extension FileInventory {
         for file in try repository.workingTreeFiles() {
             guard let path = layout.rootRelative(file.path), !path.isEmpty else { continue }
             if file.mode == .gitlink {
-                if let commit = submoduleCommit(file.path, repository: repository) {
+                if let commit = repository.submoduleCommit(at: file.path) {
                     let digest = Fingerprint(submoduleCommit: commit)
                     entries.append(Entry(path: path, mode: .regular, identity: digest, submodule: digest))
                 }
@@ -72,21 +72,6 @@ extension FileInventory {
             entries.append(Entry(path: path, mode: mode, stat: file.metadata.map(FileStat.init(metadata:))))
         }
         return FileInventory(entries: entries)
-    }
-
-    /// The commit a working-tree submodule stands for: the one checked out in it, or, when it is not checked out
-    /// (not initialised), the one HEAD records, as git sees it.
-    static func submoduleCommit(_ path: String, repository: GitRepository) -> ObjectID? {
-        if let workdir = repository.workingDirectory,
-            let submodule = try? GitRepository.open(at: FileSystem.join(workdir, path), environment: [:]),
-            let head = try? submodule.headCommit()
-        {
-            return head
-        }
-        guard let head = try? repository.headCommit(), let entry = try? repository.entry(at: path, in: head),
-            entry.mode == .gitlink
-        else { return nil }
-        return entry.id
     }
 
     /// The files of a commit under the root, each with its blob id as identity. Reads trees only, never blobs.
