@@ -30,50 +30,6 @@ enum AffectedSelection {
     }
 }
 
-/// The commit a run is made from, for the run record: HEAD of the repository holding the root, and whether
-/// anything under the root differs from it (staged, unstaged or untracked and not ignored). The cache directory
-/// does not count: fleet writes it during every run.
-struct GitState: Sendable {
-    var commit: String?
-    var dirty: Bool
-    /// The cache directory is inside the root and git does not ignore it.
-    var cacheNotIgnored: Bool
-
-    static func of(workspace: Workspace, cacheDirectory: String) -> GitState {
-        guard let repository = try? GitRepository.discover(startingAt: workspace.rootDirectory),
-            let layout = try? RepositoryLayout(workspace: workspace, repository: repository)
-        else { return GitState(commit: nil, dirty: false, cacheNotIgnored: false) }
-        let head: ObjectID?
-        do {
-            head = try repository.headCommit()
-        } catch {
-            return GitState(commit: nil, dirty: true, cacheNotIgnored: false)
-        }
-        // The git-status-like comparison (libgit2's diff where it does not apply): the same paths, a fraction of
-        // the work on a large tree, and this runs alongside the key computation's own walk.
-        guard let paths = try? repository.workingTreeChangedPaths(from: head) else {
-            return GitState(commit: head?.description, dirty: true, cacheNotIgnored: false)
-        }
-        let cachePrefix = cachePrefix(cacheDirectory, workspace: workspace, layout: layout)
-        var dirty = false
-        var cacheNotIgnored = false
-        for path in paths where layout.rootRelative(path) != nil {
-            if let cachePrefix, path.hasPrefix(cachePrefix) {
-                cacheNotIgnored = true
-            } else {
-                dirty = true
-            }
-        }
-        return GitState(commit: head?.description, dirty: dirty, cacheNotIgnored: cacheNotIgnored)
-    }
-
-    /// The cache directory as a repository-relative prefix (`cache/`), when it is inside the repository.
-    private static func cachePrefix(_ directory: String, workspace: Workspace, layout: RepositoryLayout) -> String? {
-        WorkspaceKeys.cacheDirectory(directory, relativeTo: workspace.rootDirectory)
-            .map { layout.repositoryPath($0) + "/" }
-    }
-}
-
 /// `fleet run --dry-run`: the plan, with each action's key and whether the cache would answer it.
 enum DryRun {
     struct Row {

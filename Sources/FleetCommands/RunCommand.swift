@@ -144,15 +144,16 @@ struct RunService {
             request.restrictTo = Set(report.affected.map(\.name))
         }
         let selected = try Planner.selectTargets(request, graph: fleet.graph)
-        // The commit and the dirty check (a full status) run alongside the key computation.
-        let gitState = command.dryRun
-            ? nil : Task.detached { GitState.of(workspace: workspace, cacheDirectory: cacheDirectory) }
+        // The commit and the dirty check (a full status) come with the keys: computed alongside them, or read from
+        // the last run's snapshot when nothing changed.
         let keys = try await WorkspaceKeys.compute(
             fleet: fleet, targets: request.targets == nil && request.restrictTo == nil ? nil : selected,
-            cacheDirectory: cacheDirectory, environment: environment)
+            cacheDirectory: cacheDirectory, environment: environment, repositoryState: !command.dryRun)
         console.report(keys.warnings)
-        console.info("keys: \(keys.hashing.memoHits) files from the memo, \(keys.hashing.memoMisses) hashed "
-            + "(\(keys.inventorySource) listing), at \(elapsed())")
+        console.info(keys.reused
+            ? "keys: the last computation's (\(keys.hashing.memoHits) files and their directories unchanged), at \(elapsed())"
+            : "keys: \(keys.hashing.memoHits) files from the memo, \(keys.hashing.memoMisses) hashed "
+                + "(\(keys.inventorySource) listing), at \(elapsed())")
         let history = ActionHistory.load(cacheDirectory: cacheDirectory, root: workspace.rootDirectory)
         let plan = try Planner.plan(
             request, fleet: fleet, keys: keys.keys, environment: environment, durations: history.durations)
@@ -164,7 +165,7 @@ struct RunService {
             return 0
         }
 
-        let git = await gitState?.value ?? GitState(commit: nil, dirty: false, cacheNotIgnored: false)
+        let git = keys.repositoryState ?? .none
         // The trap is installed before the run starts, so no signal can slip between the two.
         let interruption = RunInterruption()
         let trap = try? SignalTrap.install { _ in interruption.trigger() }
@@ -191,6 +192,7 @@ struct RunService {
         try observers.finish()
         console.info("run \(summary.runID): \(RunDirectory(cacheDirectory: cacheDirectory).runPath(summary.runID)), "
             + "done at \(elapsed())")
+        ProcessLifetime.keepUntilExit((keys, plan, fleet, history, session, summary))
         return summary.exitCode
     }
 }

@@ -22,30 +22,40 @@ extension GitRepository {
     ///   only for paths the index does not track, and ignored directories are not entered. File contents are never
     ///   read.
     public func workingTreeFiles() throws(GitError) -> [WorkingTreeFile] {
-        try workingTreeFiles(tracked: trackedPaths())
+        try workingTreeListing(tracked: trackedPaths()).files
+    }
+
+    /// ``workingTreeFiles()`` with the directories the walk listed, each with its `fstat`.
+    public func workingTreeListing() throws(GitError) -> WorkingTreeListing {
+        try workingTreeListing(tracked: trackedPaths())
     }
 
     /// ``workingTreeFiles()`` walked by exactly `workers` threads (for tests: the result must not depend on it).
     func workingTreeFiles(workers: Int) throws(GitError) -> [WorkingTreeFile] {
-        try workingTreeFiles(tracked: trackedPaths(), workers: workers)
+        try workingTreeListing(tracked: trackedPaths(), workers: workers).files
     }
 
     /// ``workingTreeFiles()`` given the index's paths.
     /// - Parameter workers: threads to walk with (see ``WorkingTreeWalk``); nil for one per active processor,
     ///   or one for a small index. The result is the same for any count.
     func workingTreeFiles(tracked index: TrackedPaths, workers: Int? = nil) throws(GitError) -> [WorkingTreeFile] {
+        try workingTreeListing(tracked: index, workers: workers).files
+    }
+
+    /// ``workingTreeListing()`` given the index's paths.
+    func workingTreeListing(tracked index: TrackedPaths, workers: Int? = nil) throws(GitError) -> WorkingTreeListing {
         let root = try requireWorkingDirectory(for: "list the working tree")
         let fd = openDirectory(root)
         guard fd >= 0 else {
             throw GitError.fileSystem(FileSystemError(path: root, operation: "list", errno: errno))
         }
-        var files = try WorkingTreeWalk.run(
+        var listing = try WorkingTreeWalk.run(
             repository: self, index: index, rootFD: fd,
             workers: workers ?? WorkingTreeWalk.defaultWorkers(trackedCount: index.paths.count))
         // The walk orders a directory as `name/`, which is git's order for everything but a submodule: its path
         // sorts as `name` (before `name.txt`). Rare enough to fix with one sort.
-        if index.hasGitlinks { files.sort { PathOrder.precedes($0.path, $1.path) } }
-        return files
+        if index.hasGitlinks { listing.files.sort { PathOrder.precedes($0.path, $1.path) } }
+        return listing
     }
 
     /// Whether git's ignore rules (`.gitignore` files, `.git/info/exclude`, `core.excludesFile`) exclude `path`,
@@ -247,5 +257,41 @@ extension WorkingTreeFile.Metadata {
             size: Int64(info.st_size), modificationSeconds: Int64(mtime.tv_sec),
             modificationNanoseconds: Int64(mtime.tv_nsec), changeSeconds: Int64(ctime.tv_sec),
             changeNanoseconds: Int64(ctime.tv_nsec), inode: UInt64(info.st_ino), mode: UInt32(info.st_mode))
+    }
+}
+
+extension GitRepository {
+    /// The files outside the working tree whose content decides what ``workingTreeListing()`` returns: the index
+    /// (which paths are tracked), `info/exclude`, every config file git reads (`core.excludesFile`,
+    /// `core.ignoreCase`…, present or not, since creating one matters too) and the global excludes file. A caller
+    /// that saved a listing can tell it is still right when these and the listed directories and files have the
+    /// same `stat`.
+    ///
+    /// nil when that cannot be known: a config file includes others (`include.path`, `includeIf`), whose paths
+    /// this does not follow.
+    public func listingInputs() -> [String]? {
+        let home = environment["HOME"] ?? ""
+        let xdg = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        let common = git_repository_commondir(handle).map { Self.trimmingSlash(String(cString: $0)) } ?? gitDirectory
+        var configs = [common + "/config", home + "/.gitconfig", xdg + "/git/config", "/etc/gitconfig"]
+        for name in ["GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM"] {
+            if let path = environment[name], !path.isEmpty { configs.append(path) }
+        }
+        if common != gitDirectory { configs.append(gitDirectory + "/config.worktree") }
+        for path in configs {
+            guard let bytes = try? FileSystem.readFile(path, limit: 1 << 20) else { continue }
+            if String(decoding: bytes, as: UTF8.self).lowercased().contains("include") { return nil }
+        }
+        var excludes = xdg + "/git/ignore"
+        var snapshot: OpaquePointer?
+        if git_repository_config_snapshot(&snapshot, handle) >= 0, let snapshot {
+            let config = GitHandle(snapshot, free: git_config_free)
+            var buffer = git_buf()
+            if git_config_get_path(&buffer, config.pointer, "core.excludesFile") >= 0 {
+                let path = buffer.takeString()
+                if !path.isEmpty { excludes = FileSystem.absolute(path, relativeTo: workingDirectory ?? common) }
+            }
+        }
+        return [gitDirectory + "/index", common + "/info/exclude", excludes] + configs
     }
 }

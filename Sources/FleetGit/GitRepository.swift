@@ -129,7 +129,7 @@ public final class GitRepository {
         return workingDirectory
     }
 
-    private static func trimmingSlash(_ path: String) -> String {
+    static func trimmingSlash(_ path: String) -> String {
         var path = path
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         return path

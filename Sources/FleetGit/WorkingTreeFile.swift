@@ -43,6 +43,31 @@ public struct WorkingTreeFile: Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(mode) \(isTracked ? "tracked" : "untracked")\t\(path)" }
 }
 
+/// A directory the working-tree walk listed, with the `fstat` it made before reading the entries.
+public struct WorkingTreeDirectory: Hashable, Sendable {
+    /// Relative to the repository root, `/`-separated; empty for the root.
+    public var path: String
+    public var metadata: WorkingTreeFile.Metadata
+
+    public init(path: String, metadata: WorkingTreeFile.Metadata) {
+        self.path = path
+        self.metadata = metadata
+    }
+}
+
+/// One walk of the working tree: the files git sees (``GitRepository/workingTreeFiles()``) and every directory
+/// that was listed to find them. Ignored directories and nested repositories are not listed (nothing in them can
+/// be a file of the listing).
+public struct WorkingTreeListing: Sendable {
+    public var files: [WorkingTreeFile]
+    public var directories: [WorkingTreeDirectory]
+
+    public init(files: [WorkingTreeFile], directories: [WorkingTreeDirectory]) {
+        self.files = files
+        self.directories = directories
+    }
+}
+
 /// The state of one path in the working tree relative to `HEAD` and the index (see
 /// ``GitRepository/status(ofPath:)``).
 public enum PathStatus: String, Hashable, Sendable, CustomStringConvertible {

@@ -38,7 +38,7 @@ final class WorkingTreeWalk: Sendable {
     /// - Throws: the first failure any worker met (with several workers, not necessarily the first in path order).
     static func run(
         repository: GitRepository, index: TrackedPaths, rootFD: Int32, workers: Int
-    ) throws(GitError) -> [WorkingTreeFile] {
+    ) throws(GitError) -> WorkingTreeListing {
         let ignores = IgnoreRules(repository)
         defer { ignores.release() }
         let walk = WorkingTreeWalk(index: index, ignores: ignores, workers: max(1, workers))
@@ -62,10 +62,12 @@ final class WorkingTreeWalk: Sendable {
         var child: Int
     }
 
-    /// What one task found: its files in git's order, and the subdirectories it queued instead of walking.
+    /// What one task found: its files in git's order, the subdirectories it queued instead of walking, and the
+    /// directories it listed.
     private struct Output: Sendable {
         var files: [WorkingTreeFile]
         var splices: [Splice]
+        var directories: [WorkingTreeDirectory]
     }
 
     private struct State: Sendable {
@@ -111,7 +113,7 @@ final class WorkingTreeWalk: Sendable {
                 failure = error
                 isCancelled.store(true, ordering: .relaxed)
             }
-            let output = Output(files: walker.files, splices: walker.splices)
+            let output = Output(files: walker.files, splices: walker.splices, directories: walker.directories)
             state.withLock { state in
                 state.outputs[task.id] = output
                 state.running -= 1
@@ -148,7 +150,7 @@ final class WorkingTreeWalk: Sendable {
 
     /// Waits for the other workers, then closes what is left in the queue (after a failure) and splices the
     /// listings together.
-    private func finish() throws(GitError) -> [WorkingTreeFile] {
+    private func finish() throws(GitError) -> WorkingTreeListing {
         let (outputs, failure) = state.withLock(when: { $0.running == 0 }) { state in
             state.isFinished = true
             for task in state.pending { close(task.fd) }
@@ -156,7 +158,10 @@ final class WorkingTreeWalk: Sendable {
             return (state.outputs, state.failure)
         }
         if let failure { throw failure }
-        if outputs.count == 1, let only = outputs[0] { return only.files }
+        let directories = outputs.flatMap { $0?.directories ?? [] }
+        if outputs.count == 1, let only = outputs[0] {
+            return WorkingTreeListing(files: only.files, directories: directories)
+        }
         var files: [WorkingTreeFile] = []
         files.reserveCapacity(outputs.reduce(0) { $0 + ($1?.files.count ?? 0) })
         func append(_ id: Int) {
@@ -170,7 +175,7 @@ final class WorkingTreeWalk: Sendable {
             files.append(contentsOf: output.files[start...])
         }
         append(0)
-        return files
+        return WorkingTreeListing(files: files, directories: directories)
     }
 }
 
@@ -205,6 +210,7 @@ private struct DirectoryWalker {
     let index: TrackedPaths
     var files: [WorkingTreeFile] = []
     var splices: [WorkingTreeWalk.Splice] = []
+    var directories: [WorkingTreeDirectory] = []
     /// Where the walk is in the index: see ``TrackedPaths/lowerBound(_:cursor:)``.
     private var cursor: Int
 
@@ -245,6 +251,14 @@ private struct DirectoryWalker {
                     errno: code))
         }
         defer { closedir(directory) }
+        // The directory's own stat, taken before its entries are read: an entry added or removed after this reading
+        // changes the directory's mtime, which is how a saved listing is known to be stale (``KeySnapshot``).
+        var own = stat()
+        guard fstat(directoryFD, &own) == 0 else {
+            throw GitError.fileSystem(
+                FileSystemError(path: relative.isEmpty ? "." : relative, operation: "inspect", errno: errno))
+        }
+        directories.append(WorkingTreeDirectory(path: relative, metadata: WorkingTreeFile.Metadata(own)))
         var entries: [Entry] = []
         while let dirent = readdir(directory) {
             var rawName: [CChar]?

@@ -5,6 +5,8 @@ public import FleetManifest
 public struct LoadedFleet: Sendable {
     public var manifest: Manifest
     public var graph: TargetGraph
+    /// The manifest's bytes, as read: what a saved computation over this manifest is checked against.
+    public var source: [UInt8] = []
     public var workspace: Workspace { manifest.workspace }
 }
 
@@ -31,6 +33,6 @@ public enum FleetLoader {
         let graph = TargetGraph(uncheckedManifest: manifest)
         diagnostics += graph.cycleErrors().flatMap(\.diagnostics)
         guard diagnostics.isEmpty else { throw DiagnosticsError(ManifestLoader.sortedDiagnostics(diagnostics)) }
-        return LoadedFleet(manifest: manifest, graph: graph)
+        return LoadedFleet(manifest: manifest, graph: graph, source: check.source)
     }
 }

@@ -17,6 +17,13 @@ public final class WorkspaceHasher: Sendable {
         public var hashedBytes: UInt64 = 0
         /// Files that could not be hashed.
         public var failures = 0
+
+        public init(memoHits: Int = 0, memoMisses: Int = 0, hashedBytes: UInt64 = 0, failures: Int = 0) {
+            self.memoHits = memoHits
+            self.memoMisses = memoMisses
+            self.hashedBytes = hashedBytes
+            self.failures = failures
+        }
     }
 
     /// The absolute workspace root the relative paths are resolved against.

@@ -58,8 +58,15 @@ extension FileInventory {
     public static func workingTree(repository: GitRepository, layout: RepositoryLayout) throws(GitError)
         -> FileInventory
     {
+        workingTree(files: try repository.workingTreeFiles(), repository: repository, layout: layout)
+    }
+
+    /// ``workingTree(repository:layout:)`` from a listing already made.
+    static func workingTree(files: [WorkingTreeFile], repository: GitRepository, layout: RepositoryLayout)
+        -> FileInventory
+    {
         var entries: [Entry] = []
-        for file in try repository.workingTreeFiles() {
+        for file in files {
             guard let path = layout.rootRelative(file.path), !path.isEmpty else { continue }
             if file.mode == .gitlink {
                 if let commit = repository.submoduleCommit(at: file.path) {

@@ -9,6 +9,8 @@ public struct ManifestCheck: Sendable {
     public var manifest: Manifest?
     /// Every problem, sorted by location.
     public var problems: [ManifestError]
+    /// The bytes the manifest was read from (empty when they could not be read).
+    public var source: [UInt8] = []
 
     /// The problems as diagnostics, sorted by location, without duplicates.
     public var diagnostics: [Diagnostic] { ManifestLoader.sortedDiagnostics(problems.flatMap(\.diagnostics)) }
@@ -97,7 +99,9 @@ public enum ManifestLoader {
         var builder = ManifestBuilder(raw: raw, workspace: workspace, checkPathsOnDisk: checkPathsOnDisk)
         let manifest = builder.build()
         problems += builder.problems
-        return ManifestCheck(manifest: manifest, problems: sorted(problems))
+        var check = ManifestCheck(manifest: manifest, problems: sorted(problems))
+        check.source = bytes
+        return check
     }
 
     // MARK: - Helpers
