@@ -202,6 +202,35 @@ func startFleet(_ arguments: [String], in directory: String) throws -> (Process,
         #expect(actions.first { $0["target"] as? String == "api" }?["needs"] as? [String] == ["core:build"])
     }
 
+    /// Logs are written to scratch files reused from action to action. A background job an action leaves behind
+    /// must not end up in the next action's log (the engine kills what is left of the group when the command
+    /// exits, and a scratch pair whose group is not gone is retired, not reused). Silent actions leave no log
+    /// files and report no log paths.
+    @Test func aBackgroundJobCannotWriteIntoTheNextActionsLog() throws {
+        let repo = try makeRunRepository(extraManifest: """
+              early: {path: services/early, actions: {build: {run: '(sleep 0.4; echo output-of-a-background-job) & true'}}}
+              later: {path: services/later, deps: [early], actions: {build: {run: 'sleep 1.2; echo mine', needs: ["^build"]}}}
+              quiet: {path: services/quiet, actions: {build: {run: 'true'}}}
+
+            """)
+        defer { repo.remove() }
+        try repo.write("services/early/a.txt", "e")
+        try repo.write("services/later/a.txt", "l")
+        try repo.write("services/quiet/a.txt", "q")
+        let result = try TestProcess.fleet(
+            ["run", "build", "-t", "later", "-t", "quiet", "-j1", "--no-cache", "--json"], in: repo.path)
+        #expect(result.exitCode == 0, "\(result)")
+        let finished = try result.stdout.split(separator: "\n").map { try jsonObject(String($0)) }
+            .filter { $0["event"] as? String == "action-finished" }
+        let later = try #require(finished.first { $0["target"] as? String == "later" })
+        let log = try #require(later["stdout_log"] as? String)
+        #expect(try FileSystem.readText(log) == "mine\n")
+        let quiet = try #require(finished.first { $0["target"] as? String == "quiet" })
+        #expect(quiet["stdout_log"] is NSNull && quiet["stderr_log"] is NSNull)
+        let id = try #require(try latestRecord(repo)["id"] as? String)
+        #expect(!FileSystem.exists(repo.directory.appending("cache/runs/\(id)/logs/quiet")))
+    }
+
     @Test func jsonPrintsOneEventPerLineOnStdout() throws {
         let repo = try makeRunRepository(extraManifest: """
               bad: {path: services/bad, actions: {build: {run: 'echo oops >&2; exit 4'}}}

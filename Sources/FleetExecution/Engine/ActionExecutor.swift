@@ -55,9 +55,9 @@ struct ActionExecutor: Sendable {
             }
         }
 
-        let paths = logs.paths(for: action.label)
+        let scratch: RunLogs.Scratch
         do {
-            try logs.prepare(action.label)
+            scratch = try logs.takeScratch()
         } catch {
             return Result(outcome: finish(.failed, reason: "cannot create the log directory: \(error.reason)"))
         }
@@ -66,22 +66,27 @@ struct ActionExecutor: Sendable {
             declared: action.environment)
         let spec = ProcessSpec(
             executable: "/bin/sh", arguments: ["-c", command], workingDirectory: action.workingDirectory,
-            environment: environment, stdoutPath: paths.stdout, stderrPath: paths.stderr, timeout: action.timeout,
+            environment: environment, stdoutPath: scratch.stdout, stderrPath: scratch.stderr, timeout: action.timeout,
             terminationGracePeriod: options.terminationGracePeriod)
         let process: ProcessOutcome
         do {
             process = try await runner.run(spec)
         } catch is CancellationError {
+            _ = logs.keep(scratch, for: action.label, processGroup: nil)
             return Result(outcome: finish(.failed, reason: "interrupted"))
         } catch let error as ProcessError {
+            // Only a lost child ran; any other failure is the spawn's: nothing can still hold the scratch files.
             let message = error.diagnostics.first?.message ?? "\(error)"
-            let existing = (FileSystem.exists(paths.stdout) ? paths.stdout : nil,
-                            FileSystem.exists(paths.stderr) ? paths.stderr : nil)
-            return Result(outcome: finish(.failed, reason: message, logs: existing))
+            var spawned = false
+            if case .childLost = error { spawned = true }
+            let kept = logs.keep(scratch, for: action.label, processGroup: nil, spawned: spawned)
+            return Result(outcome: finish(.failed, reason: message, logs: kept))
         } catch {
+            _ = logs.keep(scratch, for: action.label, processGroup: nil)
             return Result(outcome: finish(.failed, reason: "\(error)"))
         }
-        let logPaths: (String?, String?) = (paths.stdout, paths.stderr)
+        // Only the logs with something in them are kept (and shown, and stored as more than the empty blob).
+        let logPaths = logs.keep(scratch, for: action.label, processGroup: process.processID)
         var exitCode: Int32?
         if case .exited(let code) = process.termination { exitCode = code }
         // Killed by the interruption (the trap signals every group before the task is cancelled), or exited
@@ -118,7 +123,7 @@ struct ActionExecutor: Sendable {
                 outcome: finish(.executed, exitCode: 0, logs: logPaths, inputsChanged: true), executionSeconds: seconds)
         }
         let outputs = await self.store(
-            action, in: store, stdout: paths.stdout, stderr: paths.stderr, duration: process.duration)
+            action, in: store, stdout: logPaths.stdout, stderr: logPaths.stderr, duration: process.duration)
         return Result(
             outcome: finish(.executed, exitCode: 0, logs: logPaths), outputs: outputs, executionSeconds: seconds)
     }
@@ -223,13 +228,17 @@ struct ActionExecutor: Sendable {
     /// Captures the outputs and logs and stores the result. Failures are warnings: the action succeeded, it is
     /// merely not cached. Returns the captured output paths, or nil when nothing was stored.
     private func store(
-        _ action: PlannedAction, in store: any CacheStore, stdout: String, stderr: String, duration: Duration
+        _ action: PlannedAction, in store: any CacheStore, stdout: String?, stderr: String?, duration: Duration
     ) async -> [String]? {
         let recordedAt = FileStat.fileClockNow()
         do {
             let outputs = try await store.capture(outputs: action.outputGlobs, targetDirectory: action.workingDirectory)
-            let out = try await store.writeBlob(contentsOf: stdout)
-            let err = try await store.writeBlob(contentsOf: stderr)
+            func blob(_ path: String?) async throws(CacheError) -> BlobReference {
+                if let path { return try await store.writeBlob(contentsOf: path) }
+                return try await store.writeBlob([])
+            }
+            let out = try await blob(stdout)
+            let err = try await blob(stderr)
             // A result of an interrupted run is never stored: the run may have been stopped half-way through
             // capturing, and the user asked to stop.
             if options.isInterrupted { return nil }

@@ -63,8 +63,9 @@ public struct RunSession: Sendable {
             : nil
         let outputMemo = OutputMemo(cacheDirectory: options.useCache ? options.cacheDirectory : nil,
                                     root: options.rootDirectory)
+        let logs = RunLogs(directory: runs.logsPath(runID))
         let executor = ActionExecutor(
-            store: store, runner: runner, logs: RunLogs(directory: runs.logsPath(runID)), outputMemo: outputMemo,
+            store: store, runner: runner, logs: logs, outputMemo: outputMemo,
             inputGuard: InputGuard(root: options.rootDirectory, hashedAt: options.inputsHashedAt), sink: sink,
             options: options, history: history)
 
@@ -72,6 +73,7 @@ public struct RunSession: Sendable {
             actions: plan.actions.map { ActionLabel(target: $0.label.target, action: $0.label.action) },
             jobs: options.jobs, cacheEnabled: options.useCache, cacheDirectory: options.cacheDirectory)))
         let report = await Scheduler(plan: plan, executor: executor, sink: sink, options: options).run()
+        logs.removeScratch()
         let duration = sink.now()
         let finishedAt = Timestamp.now()
 
