@@ -114,3 +114,44 @@ public struct ActionResult: Hashable, Sendable, Codable {
         try container.encode(createdAt.timeIntervalSince1970, forKey: .createdAt)
     }
 }
+
+extension ActionResult {
+    /// Decodes an entry body as ``init(from:)`` does, without Foundation's `JSONDecoder` (whose setup and boxing
+    /// cost ~50 µs per entry, a tenth of a cached no-op run of a thousand actions). nil for anything it does not
+    /// read exactly as that initializer would; the caller then falls back to `JSONDecoder`, which also reports why.
+    static func decodeFast(_ body: [UInt8]) -> ActionResult? {
+        guard let json = JSONValue.parse(body),
+            let key = json["key"]?.stringValue.flatMap({ Fingerprint(hex: $0) }),
+            let exitCode = json["exitCode"]?.numberText.flatMap({ Int32($0) }),
+            let outputItems = json["outputs"]?.arrayValue,
+            let stdout = json["stdout"].flatMap(blob), let stderr = json["stderr"].flatMap(blob),
+            let seconds = json["durationSeconds"]?.numberText.flatMap({ Double($0) }),
+            seconds.isFinite, seconds >= 0, seconds < 1e9,
+            let fleetVersion = json["fleetVersion"]?.stringValue,
+            let createdAt = json["createdAt"]?.numberText.flatMap({ Double($0) })
+        else { return nil }
+        var outputs: [OutputFile] = []
+        outputs.reserveCapacity(outputItems.count)
+        for item in outputItems {
+            guard let path = item["path"]?.stringValue,
+                let mode = item["mode"]?.stringValue.flatMap({ UInt32($0, radix: 8) }).flatMap(FileMode.init(rawValue:)),
+                let digest = item["digest"]?.stringValue.flatMap({ Fingerprint(hex: $0) }),
+                let size = item["size"]?.numberText.flatMap({ UInt64($0) })
+            else { return nil }
+            outputs.append(OutputFile(path: path, mode: mode, digest: digest, size: size))
+        }
+        var result = ActionResult(
+            key: key, exitCode: exitCode, outputs: [], stdout: stdout, stderr: stderr,
+            duration: .microseconds(Int64((seconds * 1e6).rounded())), fleetVersion: fleetVersion,
+            createdAt: Date(timeIntervalSince1970: createdAt))
+        result.outputs = outputs  // as stored, like init(from:)
+        return result
+    }
+
+    private static func blob(_ json: JSONValue) -> BlobReference? {
+        guard let digest = json["digest"]?.stringValue.flatMap({ Fingerprint(hex: $0) }),
+            let size = json["size"]?.numberText.flatMap({ UInt64($0) })
+        else { return nil }
+        return BlobReference(digest: digest, size: size)
+    }
+}

@@ -79,10 +79,14 @@ extension DiskCacheStore {
         let body = Array(bytes[(magic.count + 33)...])
         guard ContentHash.of(body) == checksum else { return .damaged(corruptEntry(path, "checksum mismatch")) }
         let result: ActionResult
-        do {
-            result = try JSONDecoder().decode(ActionResult.self, from: Data(body))
-        } catch {
-            return .damaged(corruptEntry(path, "unreadable JSON"))
+        if let fast = ActionResult.decodeFast(body) {
+            result = fast
+        } else {
+            do {
+                result = try JSONDecoder().decode(ActionResult.self, from: Data(body))
+            } catch {
+                return .damaged(corruptEntry(path, "unreadable JSON"))
+            }
         }
         if let expectedKey, result.key != expectedKey {
             return .damaged(corruptEntry(path, "stored under the wrong key"))

@@ -93,3 +93,53 @@ import Testing
         #expect(await store.readBlob(ContentHash.of("x"), sizeLimit: 10) == nil)
     }
 }
+
+/// The entry reader decodes without Foundation first: it must give exactly what JSONDecoder gives, or nothing.
+@Suite struct ActionResultFastDecodingTests {
+    private func body(_ result: ActionResult) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return [UInt8](try encoder.encode(result))
+    }
+
+    @Test func agreesWithJSONDecoder() throws {
+        let results = [
+            ActionResult(key: ContentHash.of("a"), exitCode: 0, outputs: [], duration: .zero,
+                         createdAt: Date(timeIntervalSince1970: 0)),
+            ActionResult(
+                key: ContentHash.of("b"), exitCode: -7,
+                outputs: [
+                    OutputFile(path: "dist/ä \"odd\" name\\x", mode: .executable, digest: ContentHash.of("1"), size: 0),
+                    OutputFile(path: "dist/link", mode: .symlink, digest: ContentHash.of("t"), size: UInt64.max),
+                    OutputFile(path: "dist/🚀/x.txt", mode: .regular, digest: ContentHash.of("2"), size: 123_456_789),
+                ],
+                stdout: BlobReference(digest: ContentHash.of("out"), size: 3),
+                stderr: BlobReference(digest: ContentHash.of("err"), size: 99),
+                duration: .microseconds(123_456_789_012), fleetVersion: "9.9.9-dev+\u{1}",
+                createdAt: Date(timeIntervalSince1970: 1_795_425_453.003207)),
+        ]
+        for result in results {
+            let bytes = try body(result)
+            let slow = try JSONDecoder().decode(ActionResult.self, from: Data(bytes))
+            let fast = try #require(ActionResult.decodeFast(bytes))
+            #expect(fast == slow)
+            #expect(fast.createdAt.timeIntervalSince1970 == slow.createdAt.timeIntervalSince1970)
+        }
+    }
+
+    @Test func leavesAnythingElseToJSONDecoder() throws {
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(try body(ActionResult(
+            key: ContentHash.of("c"), exitCode: 1, outputs: [], duration: .seconds(1)))))
+            as? [String: Any])
+        for (field, value) in [("exitCode", 1.5 as Any), ("key", "nothex" as Any), ("durationSeconds", -1 as Any),
+                               ("outputs", [["path": "a"]] as Any), ("stdout", NSNull() as Any)]
+        {
+            var broken = object
+            broken[field] = value
+            let bytes = [UInt8](try JSONSerialization.data(withJSONObject: broken))
+            #expect(ActionResult.decodeFast(bytes) == nil, "accepted \(field) = \(value)")
+        }
+        object.removeValue(forKey: "createdAt")
+        #expect(ActionResult.decodeFast([UInt8](try JSONSerialization.data(withJSONObject: object))) == nil)
+    }
+}
