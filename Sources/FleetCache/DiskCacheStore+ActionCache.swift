@@ -74,7 +74,9 @@ extension DiskCacheStore {
         let magic = Array(Self.entryMagic.utf8)
         guard bytes.count >= magic.count + 33, bytes.starts(with: magic),
             bytes[magic.count + 32] == UInt8(ascii: "\n"),
-            let checksum = Fingerprint(hex: String(decoding: bytes[magic.count..<(magic.count + 32)], as: UTF8.self))
+            let checksum = bytes.withUnsafeBufferPointer({
+                Fingerprint(hexDigits: UnsafeBufferPointer(rebasing: $0[magic.count..<(magic.count + 32)]))
+            })
         else { return .damaged(corruptEntry(path, "bad header")) }
         let body = Array(bytes[(magic.count + 33)...])
         guard ContentHash.of(body) == checksum else { return .damaged(corruptEntry(path, "checksum mismatch")) }

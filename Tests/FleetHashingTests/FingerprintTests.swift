@@ -10,6 +10,7 @@ import Testing
         #expect(value.shortDescription == "0123456789ab")
         #expect(Fingerprint(hex: value.hex) == value)
         #expect(Fingerprint(hex: "0123456789ABCDEFFEDCBA9876543210") == value)
+        #expect(Fingerprint(hex: "x0123456789ABCDEFFEDCBA9876543210".dropFirst()) == value)
     }
 
     @Test(arguments: [
@@ -19,6 +20,8 @@ import Testing
     ])
     func rejectsMalformedHex(_ text: String) {
         #expect(Fingerprint(hex: text) == nil)
+        #expect(Fingerprint(hex: text[...]) == nil)  // the generic StringProtocol path
+        #expect(Array(text.utf8).withUnsafeBufferPointer { Fingerprint(hexDigits: $0) } == nil)
     }
 
     @Test func codableAsAHexString() throws {
