@@ -45,7 +45,13 @@ import Testing
             let registry = ProcessGroupRegistry()
             let runner = PosixProcessRunner(registry: registry)
             let recorder = Recorder()
-            let trap = try SignalTrap.install(registry: registry, onRepeat: .notify) { recorder.record($0) }
+            // Whether the groups were already being stopped when the callback ran: they must not be, or a child
+            // can die of the SIGTERM and be reaped before the program knows it was interrupted.
+            let stoppingWhenNotified = Mutex<Bool?>(nil)
+            let trap = try SignalTrap.install(registry: registry, onRepeat: .notify) { signal in
+                stoppingWhenNotified.withLock { $0 = $0 ?? registry.isStopping }
+                recorder.record(signal)
+            }
             defer { trap.uninstall() }
 
             let child = try await startChild("exec sleep 100", runner: runner, in: dir)
@@ -57,7 +63,8 @@ import Testing
             kill(getpid(), SIGTERM)
             #expect(try await recorder.next() == SIGTERM)
             #expect(trap.receivedSignals == [SIGTERM])
-            #expect(registry.isStopping)
+            #expect(stoppingWhenNotified.withLock { $0 } == false)
+            #expect(await eventually { registry.isStopping })
 
             // The trap, not a timeout or a cancellation, stopped the child.
             let outcome = try #require(try await valueWithinLimit(child))

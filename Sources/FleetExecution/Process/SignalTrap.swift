@@ -14,8 +14,8 @@ import Synchronization
 /// if trap.firstSignal != nil { exit(SignalTrap.interruptedExitCode) }
 /// ```
 ///
-/// On the first signal the trap sends SIGTERM to every group in its ``ProcessGroupRegistry`` (and to every group
-/// registered afterwards) and calls `onSignal`; cancelling the runner's tasks then escalates to SIGKILL after each
+/// On the first signal the trap calls `onSignal`, then sends SIGTERM to every group in its ``ProcessGroupRegistry``
+/// (and to every group registered afterwards); cancelling the runner's tasks then escalates to SIGKILL after each
 /// spec's grace period. On a second signal it sends SIGKILL to every group and, by default, exits the process at
 /// once with the same code: a second Ctrl-C always works.
 ///
@@ -285,8 +285,11 @@ extension SignalTrap {
                 return state.received.count
             }
             if count == 1 {
-                registry.stopAll(with: SIGTERM)
+                // The callback first, then the signals: once a child dies of the SIGTERM, whoever reaps it must
+                // already see the interruption, or it reports an ordinary failure (exit 1, status `failed`) for
+                // what was a Ctrl-C. Under load the reaper can run between the two steps.
                 onSignal(signal)
+                registry.stopAll(with: SIGTERM)
                 return
             }
             registry.stopAll(with: SIGKILL)
