@@ -133,6 +133,18 @@ public enum FileSystem {
         }
     }
 
+    /// Creates `path` (and its parents) if needed, then proves that files can be created in it by creating and
+    /// removing an empty one: permissions, a read-only mount, a full inode table and a path through a regular file
+    /// all fail here, with the reason, rather than later in the middle of the work.
+    public static func ensureWritableDirectory(_ path: String) throws(FileSystemError) {
+        try createDirectory(path)
+        let probe = temporaryPath(for: join(path, "probe"))
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw FileSystemError(path: path, operation: "create files in", errno: errno) }
+        close(fd)
+        unlink(probe)
+    }
+
     /// Removes a file or a whole directory tree. Succeeds when nothing is there.
     public static func removeTree(_ path: String) throws(FileSystemError) {
         guard let kind = kind(of: path) else { return }

@@ -18,4 +18,22 @@ struct CacheOptions: ParsableArguments, Sendable {
         }
         return FileSystem.join(workspace.manifestDirectory, "cache")
     }
+
+    /// ``directory(for:)``, created if missing, after checking that files can be written in it: `fleet run` keeps
+    /// every action's logs and the run record there, even with `--no-cache`, so an unusable directory is an error
+    /// before anything runs rather than every action failing.
+    func writableDirectory(for workspace: Workspace) throws -> String {
+        let directory = directory(for: workspace)
+        do {
+            try FileSystem.ensureWritableDirectory(directory)
+        } catch {
+            throw DiagnosticsError(
+                "cannot use the cache directory \(FileSystem.displayPath(directory)): "
+                    + "\(error.operation == "create files in" ? "cannot create files in it" : "cannot create it")"
+                    + ": \(error.reason)" + (error.path == directory ? "" : " (\(FileSystem.displayPath(error.path)))"),
+                hint: "pass --cache-dir or set FLEET_CACHE_DIR to a directory fleet can write; run logs and records "
+                    + "are kept there even with --no-cache")
+        }
+        return directory
+    }
 }

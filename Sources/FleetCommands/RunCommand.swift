@@ -131,7 +131,9 @@ struct RunService {
         let hashedAt = FileStat.fileClockNow()
         let fleet = try FleetLoader.load(workspace: command.global.workspace())
         let workspace = fleet.workspace
-        let cacheDirectory = command.cache.directory(for: workspace)
+        // A dry run only reads the cache; a run writes its logs and record there, so it checks first.
+        let cacheDirectory = command.dryRun
+            ? command.cache.directory(for: workspace) : try command.cache.writableDirectory(for: workspace)
         console.info("cache: \(cacheDirectory)")
 
         var request = PlanRequest(actions: command.actions, targets: command.targets.isEmpty ? nil : command.targets)

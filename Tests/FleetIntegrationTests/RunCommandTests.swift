@@ -127,6 +127,32 @@ func startFleet(_ arguments: [String], in directory: String) throws -> (Process,
         #expect(try repo.git("status", "--porcelain") == "")
     }
 
+    /// A run keeps logs and its record in the cache directory: one it cannot write is an error before anything
+    /// runs (not every action failing on its log file), a dry run still works, and `fleet hash` only warns.
+    @Test func anUnusableCacheDirectoryIsAnErrorBeforeAnythingRuns() throws {
+        let repo = try makeRunRepository()
+        defer { repo.remove() }
+        var unusable = ["services/web/a.txt/cache"]  // a path through a regular file: ENOTDIR, even for root
+        if getuid() != 0 {
+            try FileSystem.createDirectory(repo.directory.appending("readonly"), mode: 0o555)
+            unusable.append("readonly")
+        }
+        for cache in unusable {
+            let run = try TestProcess.fleet(["run", "build", "--cache-dir", cache], in: repo.path)
+            #expect(run.exitCode == 1, "\(run)")
+            #expect(run.stderr.contains("error: cannot use the cache directory \(cache)"), "\(run)")
+            #expect(run.stderr.contains("--cache-dir"), "the hint says what to do: \(run)")
+            #expect(!run.stderr.contains("Running"), "nothing ran: \(run)")
+            #expect(!FileSystem.exists(repo.directory.appending("libs/core/dist")))
+
+            let dryRun = try TestProcess.fleet(["run", "build", "--dry-run", "--cache-dir", cache], in: repo.path)
+            #expect(dryRun.exitCode == 0, "\(dryRun)")
+            let hash = try TestProcess.fleet(["hash", "--cache-dir", cache], in: repo.path)
+            #expect(hash.exitCode == 0, "\(hash)")
+            #expect(hash.stderr.contains("warning: could not save the file-hash memo"), "\(hash)")
+        }
+    }
+
     @Test func interruptingARunStopsGrandchildrenAndExits130() async throws {
         let repo = try makeRunRepository(extraManifest: """
               slow:
