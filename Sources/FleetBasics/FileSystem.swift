@@ -138,6 +138,9 @@ public enum FileSystem {
     /// all fail here, with the reason, rather than later in the middle of the work.
     public static func ensureWritableDirectory(_ path: String) throws(FileSystemError) {
         try createDirectory(path)
+        guard isDirectory(path) else {  // createDirectory accepts an existing entry of any kind
+            throw FileSystemError(path: path, operation: "use as a directory", errno: ENOTDIR)
+        }
         let probe = temporaryPath(for: join(path, "probe"))
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileSystemError(path: path, operation: "create files in", errno: errno) }

@@ -27,10 +27,23 @@ struct CacheOptions: ParsableArguments, Sendable {
         do {
             try FileSystem.ensureWritableDirectory(directory)
         } catch {
+            // Name what is in the way when a path component is a file (`--cache-dir build.log/cache`).
+            var blocker: String?
+            if error.errno == ENOTDIR {
+                var ancestor = directory
+                while blocker == nil, FileSystem.parent(of: ancestor) != ancestor {
+                    if FileSystem.exists(ancestor), !FileSystem.isDirectory(ancestor) { blocker = ancestor }
+                    ancestor = FileSystem.parent(of: ancestor)
+                }
+            }
+            let failure = "cannot \(error.operation) '\(FileSystem.displayPath(error.path))': \(error.reason)"
+            let reason = switch blocker {
+            case nil: failure
+            case error.path?: "'\(FileSystem.displayPath(error.path))' is not a directory"
+            case let blocker?: failure + " ('\(FileSystem.displayPath(blocker))' is not a directory)"
+            }
             throw DiagnosticsError(
-                "cannot use the cache directory \(FileSystem.displayPath(directory)): "
-                    + "\(error.operation == "create files in" ? "cannot create files in it" : "cannot create it")"
-                    + ": \(error.reason)" + (error.path == directory ? "" : " (\(FileSystem.displayPath(error.path)))"),
+                "cannot use the cache directory \(FileSystem.displayPath(directory)): \(reason)",
                 hint: "pass --cache-dir or set FLEET_CACHE_DIR to a directory fleet can write; run logs and records "
                     + "are kept there even with --no-cache")
         }

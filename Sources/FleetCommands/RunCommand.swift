@@ -131,14 +131,14 @@ struct RunService {
         let hashedAt = FileStat.fileClockNow()
         let fleet = try FleetLoader.load(workspace: command.global.workspace())
         let workspace = fleet.workspace
-        // A dry run only reads the cache; a run writes its logs and record there, so it checks first.
-        let cacheDirectory = command.dryRun
-            ? command.cache.directory(for: workspace) : try command.cache.writableDirectory(for: workspace)
-        console.info("cache: \(cacheDirectory)")
-
         var request = PlanRequest(actions: command.actions, targets: command.targets.isEmpty ? nil : command.targets)
         // Unknown targets and actions are reported before any git or hashing work.
         try Planner.check(request, graph: fleet.graph)
+        // A run writes every action's log and its record in the cache directory: it must be usable before anything
+        // starts. A dry run writes nothing there that it cannot do without (the file-hash memo, the key snapshot).
+        let cacheDirectory = command.dryRun
+            ? command.cache.directory(for: workspace) : try command.cache.writableDirectory(for: workspace)
+        console.info("cache: \(cacheDirectory)")
         if command.affected {
             let report = try await AffectedSelection.compute(
                 workspace: workspace, base: command.base, head: command.head, environment: environment,

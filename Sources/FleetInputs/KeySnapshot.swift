@@ -188,7 +188,7 @@ enum KeySnapshot {
                     let offset = try reader.skipString()
                     listingInputs.append((offset, try reader.stat()))
                 }
-                let count = try reader.u32()
+                let count = try reader.count(minimumSize: 6)
                 var entries: [(offset: Int, stat: FileStat)] = []
                 entries.reserveCapacity(count)
                 for _ in 0..<count {
@@ -465,9 +465,17 @@ private struct ByteReader {
         guard bytes[start + count] == 0 else { throw .malformed }
         return start
     }
+    /// A count of items that take at least `minimumSize` bytes each, checked against the bytes left: a damaged
+    /// count fails here instead of reserving gigabytes.
+    mutating func count(minimumSize: Int) throws(Malformed) -> Int {
+        let count = try u32()
+        guard count <= (bytes.count - offset) / minimumSize else { throw .malformed }
+        return count
+    }
     mutating func string() throws(Malformed) -> String {
         let count = try u32()
         let start = try take(count + 1)
+        guard bytes[start + count] == 0 else { throw .malformed }
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]), as: UTF8.self)
     }
     mutating func optionalString() throws(Malformed) -> String? { try u8() == 1 ? try string() : nil }
@@ -484,7 +492,7 @@ private struct ByteReader {
 
     mutating func keys() throws(Malformed) -> KeySet {
         var strings: [String] = []
-        let stringCount = try u32()
+        let stringCount = try count(minimumSize: 5)
         strings.reserveCapacity(stringCount)
         for _ in 0..<stringCount { strings.append(try string()) }
         func stringAt(_ index: Int) throws(Malformed) -> String {
@@ -492,7 +500,7 @@ private struct ByteReader {
             return strings[index]
         }
         var records: [InputRecord] = []
-        let recordCount = try u32()
+        let recordCount = try count(minimumSize: 25)
         records.reserveCapacity(recordCount)
         for _ in 0..<recordCount {
             let path = try string()
@@ -500,10 +508,10 @@ private struct ByteReader {
             records.append(InputRecord(path: path, mode: mode, digest: try fingerprint()))
         }
         var lists: [[InputRecord]] = []
-        let listCount = try u32()
+        let listCount = try count(minimumSize: 4)
         lists.reserveCapacity(listCount)
         for _ in 0..<listCount {
-            let count = try u32()
+            let count = try self.count(minimumSize: 4)
             var list: [InputRecord] = []
             list.reserveCapacity(count)
             for _ in 0..<count {

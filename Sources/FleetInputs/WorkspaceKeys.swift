@@ -40,6 +40,12 @@ public enum WorkspaceKeys {
         let workspace = fleet.manifest.workspace
         let root = workspace.rootDirectory
         let startedAt = FileStat.fileClockNow()
+        if let cacheDirectory {
+            // Made, with its `.gitignore`, before anything lists the tree or asks git for a status (the dirty check
+            // runs alongside the keys): what fleet writes there is never an untracked file, whichever finishes first.
+            try? FileSystem.createDirectory(cacheDirectory)
+            ignoreInGit(cacheDirectory: cacheDirectory)
+        }
         guard let repository = try? GitRepository.discover(startingAt: root) else {
             var skipping = Set<String>()
             if let cacheDirectory { skipping.insert(FileSystem.absolute(cacheDirectory)) }
@@ -137,7 +143,6 @@ public enum WorkspaceKeys {
             inventorySource: source, reused: false, repositoryState: nil)
         // Writing the memo (~0.15 s for 100k files) overlaps with encoding the key snapshot; the caller awaits it.
         let memoSave = Task.detached { () -> Diagnostic? in
-            defer { if let cacheDirectory { ignoreInGit(cacheDirectory: cacheDirectory) } }  // once it exists
             do {
                 try hasher.saveMemo()
                 return nil

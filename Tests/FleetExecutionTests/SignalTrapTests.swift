@@ -187,7 +187,8 @@ import Testing
         let box = Mutex<SignalTrap?>(nil)
         // Its own registry: the trap's SIGTERM-to-every-group must not leave the shared registry "stopping" for
         // the other tests of this process (every child they start would be killed at once).
-        let trap = try SignalTrap.install(signals: [SIGUSR1], registry: ProcessGroupRegistry(), onRepeat: .notify) {
+        let registry = ProcessGroupRegistry()
+        let trap = try SignalTrap.install(signals: [SIGUSR1], registry: registry, onRepeat: .notify) {
             signal in
             box.withLock { $0?.uninstall() }
             recorder.record(signal)
@@ -195,6 +196,8 @@ import Testing
         box.withLock { $0 = trap }
         kill(getpid(), SIGUSR1)
         #expect(try await recorder.next() == SIGUSR1)
+        // Uninstalling in the callback does not skip stopping the groups, which comes after it.
+        #expect(await eventually { registry.isStopping })
         // Uninstalled from its own thread: the slot is free again once the callback has returned.
         var next: SignalTrap?
         #expect(

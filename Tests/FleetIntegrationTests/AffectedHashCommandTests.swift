@@ -43,6 +43,25 @@ import Testing
         #expect(affected.exitCode == 0 && affected.stdout.isEmpty, "\(affected)")
     }
 
+    /// The cache directory gets its `.gitignore` whoever creates it first. Here nothing is hashed, so the memo has
+    /// nothing to save and only the key snapshot writes there (once the tree is a second old, as the snapshot's
+    /// racy rule wants): the directory must still never show up as untracked.
+    @Test func theCacheDirectoryIsIgnoredEvenWhenNothingWasHashed() throws {
+        let repo = try GitFixture.make(files: [
+            "fleet.yaml": "version: 1\nlibs:\n  top: {path: ., srcs: ['none/**'], actions: {build: {run: make}}}\n",
+        ])
+        defer { repo.remove() }
+        for fresh in [true, false] {
+            if fresh { try FileSystem.removeTree(repo.directory.appending("cache")) }
+            Thread.sleep(forTimeInterval: 1.1)  // not a timing assertion: lets the tree's mtimes settle
+            let hash = try TestProcess.fleet(["hash"], in: repo.path)
+            #expect(hash.exitCode == 0, "\(hash)")
+            #expect(try repo.git("status", "--porcelain") == "")
+            #expect(FileSystem.exists(repo.directory.appending("cache/.gitignore")))
+        }
+        #expect(FileSystem.exists(repo.directory.appending("cache/memo")), "the snapshot was saved")
+    }
+
     @Test func hashTextAndSelection() throws {
         let repo = try GitFixture.make(files: ["fleet.yaml": Self.manifest, "lib/a.c": "a\n", "go.work": "go\n"])
         defer { repo.remove() }

@@ -52,7 +52,8 @@ public final class SignalTrap: Sendable {
     ///   - registry: the process groups to stop, the same registry the runner records children in.
     ///   - onRepeat: what the second and later signals do.
     ///   - onSignal: called on the trap's own thread with each handled signal number; keep it short (cancel a
-    ///     task, set a flag).
+    ///     task, set a flag). On the first signal the groups are sent SIGTERM only after it returns, and the next
+    ///     signal is read only then: it must never block or wait for the children.
     /// - Throws: ``SignalTrapError`` when a trap is already installed, a signal is invalid, or the system refuses.
     public static func install(
         signals: [Int32] = defaultSignals, registry: ProcessGroupRegistry = .shared,
