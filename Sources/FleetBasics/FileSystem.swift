@@ -121,15 +121,18 @@ public enum FileSystem {
         return join(directory, ".\(name).tmp-\(unique)")
     }
 
-    /// Creates `path` and its missing parents. Succeeds when it already exists as a directory.
+    /// Creates `path` and its missing parents. Succeeds when it already exists as a directory (also when another
+    /// process made it meanwhile); anything else in the way, at `path` or a parent, is `ENOTDIR` for that path.
     public static func createDirectory(_ path: String, mode: UInt32 = 0o755) throws(FileSystemError) {
         if isDirectory(path) { return }
         let parentPath = parent(of: path)
         if parentPath != path, !parentPath.isEmpty, !isDirectory(parentPath) {
             try createDirectory(parentPath, mode: mode)
         }
-        if mkdir(path, mode_t(mode)) != 0, errno != EEXIST {
-            throw FileSystemError(path: path, operation: "create directory", errno: errno)
+        if mkdir(path, mode_t(mode)) != 0 {
+            let code = errno
+            if code == EEXIST, isDirectory(path) { return }
+            throw FileSystemError(path: path, operation: "create directory", errno: code == EEXIST ? ENOTDIR : code)
         }
     }
 
@@ -138,9 +141,6 @@ public enum FileSystem {
     /// all fail here, with the reason, rather than later in the middle of the work.
     public static func ensureWritableDirectory(_ path: String) throws(FileSystemError) {
         try createDirectory(path)
-        guard isDirectory(path) else {  // createDirectory accepts an existing entry of any kind
-            throw FileSystemError(path: path, operation: "use as a directory", errno: ENOTDIR)
-        }
         let probe = temporaryPath(for: join(path, "probe"))
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileSystemError(path: path, operation: "create files in", errno: errno) }

@@ -27,21 +27,10 @@ struct CacheOptions: ParsableArguments, Sendable {
         do {
             try FileSystem.ensureWritableDirectory(directory)
         } catch {
-            // Name what is in the way when a path component is a file (`--cache-dir build.log/cache`).
-            var blocker: String?
-            if error.errno == ENOTDIR {
-                var ancestor = directory
-                while blocker == nil, FileSystem.parent(of: ancestor) != ancestor {
-                    if FileSystem.exists(ancestor), !FileSystem.isDirectory(ancestor) { blocker = ancestor }
-                    ancestor = FileSystem.parent(of: ancestor)
-                }
-            }
-            let failure = "cannot \(error.operation) '\(FileSystem.displayPath(error.path))': \(error.reason)"
-            let reason = switch blocker {
-            case nil: failure
-            case error.path?: "'\(FileSystem.displayPath(error.path))' is not a directory"
-            case let blocker?: failure + " ('\(FileSystem.displayPath(blocker))' is not a directory)"
-            }
+            // ENOTDIR names what is in the way (`--cache-dir build.log/cache`: build.log).
+            let reason = error.errno == ENOTDIR
+                ? "'\(FileSystem.displayPath(error.path))' is not a directory"
+                : "cannot \(error.operation) '\(FileSystem.displayPath(error.path))': \(error.reason)"
             throw DiagnosticsError(
                 "cannot use the cache directory \(FileSystem.displayPath(directory)): \(reason)",
                 hint: "pass --cache-dir or set FLEET_CACHE_DIR to a directory fleet can write; run logs and records "
