@@ -143,6 +143,37 @@ import Glibc
         #expect(try await !keys(s, cache: cache).reused)
     }
 
+    /// Damage the checksum does not catch (a bug, or a file written by something else) must still fail as
+    /// "malformed", never crash or reserve gigabytes: every 4-byte window of the body set to 0xFF in turn, with the
+    /// checksum recomputed, then loaded and decoded.
+    @Test func aMalformedBodyBehindAValidChecksumIsRejectedNotACrash() async throws {
+        let s = try Scenario(manifest: keyManifest, files: keyFiles)
+        let cache = try Self.cacheDirectory(in: s)
+        try await settle()
+        _ = try await keys(s, cache: cache)
+        let path = KeySnapshot.path(inCacheDirectory: cache, forRoot: s.path)
+        let original = try FileSystem.readFile(path)
+        func u64(at offset: Int) -> UInt64 {
+            original[offset..<(offset + 8)].reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        let magic = KeySnapshot.magic.count
+        let context = Fingerprint(high: u64(at: magic), low: u64(at: magic + 8))
+        #expect(KeySnapshot.load(from: path, context: context)?.contents() != nil, "the undamaged file decodes")
+        var rejected = 0
+        for offset in stride(from: magic + 16, to: original.count - 16 - 4, by: 1) {
+            var bytes = original
+            for i in offset..<(offset + 4) { bytes[i] = 0xFF }
+            let checksum = ContentHash.of(Array(bytes[..<(bytes.count - 16)]))
+            for (i, byte) in (0..<8).map({ UInt8(truncatingIfNeeded: checksum.high >> (8 * $0)) })
+                .enumerated() { bytes[bytes.count - 16 + i] = byte }
+            for (i, byte) in (0..<8).map({ UInt8(truncatingIfNeeded: checksum.low >> (8 * $0)) })
+                .enumerated() { bytes[bytes.count - 8 + i] = byte }
+            try FileSystem.writeAtomically(bytes, to: path)
+            if KeySnapshot.load(from: path, context: context)?.contents() == nil { rejected += 1 }
+        }
+        #expect(rejected > 0, "some windows hit a count, a length or an index")
+    }
+
     @Test func recentTimesAreNotSaved() throws {
         let startedAt: Int64 = 1_700_000_000_500_000_000
         func contents(modifiedAt: Int64) -> KeySnapshot.Contents {
